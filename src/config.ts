@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every variable is validated once at start-up; one error lists every bad one.
+ *
+ * Embedded defaults make `make start` work on a machine with no accounts anywhere: a local Postgres, the
+ * Temporal dev server and the built-in Vonage sandbox. The secrets have development defaults too, and
+ * NODE_ENV=production refuses to start with any of them (see `assertProductionSafe`).
+ */
+
+const DEV_SIGNATURE_SECRET = 'sandbox-signature-secret-change-me-in-production';
+const DEV_PHONE_HASH_KEY = 'dev-phone-hash-key-change-me-in-production';
+const DEV_SANDBOX_CREDENTIAL = 'sandbox';
+
+const portSchema = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: portSchema.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sms_consent'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  TEMPORAL_CLI_PATH: optionalString,
+  VONAGE_API_HOST: optionalString.pipe(z.url().optional()),
+  VONAGE_API_KEY: optionalString,
+  VONAGE_API_SECRET: optionalString,
+  VONAGE_APPLICATION_ID: optionalString,
+  VONAGE_PRIVATE_KEY: optionalString,
+  VONAGE_SIGNATURE_SECRET: z.string().min(16).default(DEV_SIGNATURE_SECRET),
+  VONAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  PHONE_HASH_KEY: z.string().min(16).default(DEV_PHONE_HASH_KEY),
+  SANDBOX_PORT: portSchema.default(3100),
+  WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+});
+
+/** Validated, frozen configuration shared by every entry point. */
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  logLevel: string;
+  port: number;
+  host: string;
+  /** Where Vonage reaches our webhooks; the sandbox posts here. */
+  publicBaseUrl: string;
+  databaseUrl: string;
+  temporal: { address: string; namespace: string; apiKey?: string; uiUrl: string; cliPath?: string };
+  vonage: {
+    /** Base URL the SDK sends to; the sandbox's when no credentials are set. */
+    apiHost: string;
+    /** True when no real credentials are configured: the built-in sandbox stands in for Vonage. */
+    isSandbox: boolean;
+    apiKey?: string;
+    apiSecret?: string;
+    applicationId?: string;
+    privateKey?: string;
+    signatureSecret: string;
+    timeoutMs: number;
+  };
+  phoneHashKey: string;
+  sandboxPort: number;
+  webhookMaxAgeSeconds: number;
+  workerShutdownGraceMs: number;
+}
+
+/** Reads and validates the environment; throws one Error naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const hasKeyPair = Boolean(e.VONAGE_API_KEY) && Boolean(e.VONAGE_API_SECRET);
+  const hasApplication = Boolean(e.VONAGE_APPLICATION_ID) && Boolean(e.VONAGE_PRIVATE_KEY);
+  if (Boolean(e.VONAGE_API_KEY) !== Boolean(e.VONAGE_API_SECRET)) {
+    problems.push('  VONAGE_API_KEY and VONAGE_API_SECRET: set both or neither');
+  }
+  if (Boolean(e.VONAGE_APPLICATION_ID) !== Boolean(e.VONAGE_PRIVATE_KEY)) {
+    problems.push('  VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY: set both or neither');
+  }
+  const isSandbox = !hasKeyPair && !hasApplication;
+  if (e.NODE_ENV === 'production') {
+    if (isSandbox) problems.push('  VONAGE_API_KEY/VONAGE_APPLICATION_ID: production needs real Vonage credentials');
+    if (e.VONAGE_SIGNATURE_SECRET === DEV_SIGNATURE_SECRET) {
+      problems.push('  VONAGE_SIGNATURE_SECRET: production must not use the development default');
+    }
+    if (e.PHONE_HASH_KEY === DEV_PHONE_HASH_KEY) {
+      problems.push('  PHONE_HASH_KEY: production must not use the development default');
+    }
+  }
+  if (problems.length > 0) throw new Error(`invalid configuration:\n${problems.join('\n')}`);
+
+  const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`;
+  const config: Config = {
+    nodeEnv: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl,
+    databaseUrl: e.DATABASE_URL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      apiKey: e.TEMPORAL_API_KEY,
+      uiUrl: e.TEMPORAL_UI_URL,
+      cliPath: e.TEMPORAL_CLI_PATH,
+    },
+    vonage: {
+      apiHost: e.VONAGE_API_HOST ?? (isSandbox ? `http://127.0.0.1:${e.SANDBOX_PORT}` : 'https://api.nexmo.com'),
+      isSandbox,
+      apiKey: isSandbox ? DEV_SANDBOX_CREDENTIAL : e.VONAGE_API_KEY,
+      apiSecret: isSandbox ? DEV_SANDBOX_CREDENTIAL : e.VONAGE_API_SECRET,
+      applicationId: e.VONAGE_APPLICATION_ID,
+      privateKey: e.VONAGE_PRIVATE_KEY,
+      signatureSecret: e.VONAGE_SIGNATURE_SECRET,
+      timeoutMs: e.VONAGE_TIMEOUT_MS,
+    },
+    phoneHashKey: e.PHONE_HASH_KEY,
+    sandboxPort: e.SANDBOX_PORT,
+    webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_SECONDS,
+    workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child !== null && typeof child === 'object') deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}
