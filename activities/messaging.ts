@@ -1,0 +1,116 @@
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { FailureReason } from '../workflows/sms-consent.contract';
+import type {
+  RecordConsentChangeInput,
+  RecordQueuedMessageInput,
+  RecordQueuedMessageResult,
+  SendTextInput,
+  SendTextResult,
+  SetMessageStatusInput,
+} from './types';
+
+/** How a claim on an outbound message turned out. */
+export type OutboundClaim =
+  /** Nothing to send: already sent, refused by the gate, or failed before. */
+  | { kind: 'done'; result: SendTextResult }
+  /** The row is now `sending`; call the provider with exactly this. */
+  | { kind: 'send'; to: string; from: string; text: string }
+  /** An earlier attempt may have reached the provider; wait for its status callback (see sendText). */
+  | { kind: 'outcome_unknown' };
+
+/** Postgres, as the activities need it. Implemented by src/db/consent-repository.ts. */
+export interface ConsentStore {
+  recordQueuedMessage(input: RecordQueuedMessageInput): Promise<RecordQueuedMessageResult>;
+  /**
+   * Runs `fn` while holding the number's lock. The STOP webhook takes the same lock before it commits the
+   * Do Not Contact row, so a send that passed the gate finishes before the STOP is acknowledged (invariant 2).
+   */
+  withNumberLock<T>(accountId: string, phone: string, fn: () => Promise<T>): Promise<T>;
+  /** Creates the row if missing, re-reads consent (gate) and marks it `sending`, all in one transaction. */
+  claimOutbound(input: SendTextInput, options: { reconcileWindowMs: number }): Promise<OutboundClaim>;
+  markSent(messageId: string, providerMessageId: string): Promise<SendTextResult>;
+  markFailed(messageId: string, reason: FailureReason, detail?: unknown): Promise<void>;
+  /** The provider surely did not take it (429, 5xx, refused connection): back to its previous status. */
+  releaseClaim(messageId: string): Promise<void>;
+  setMessageStatus(input: SetMessageStatusInput): Promise<void>;
+  recordConsentChange(input: RecordConsentChangeInput): Promise<void>;
+}
+
+/** What the SMS provider said to one send. Implemented by src/vonage/sms-gateway.ts. */
+export type SendOutcome =
+  | { kind: 'accepted'; providerMessageId: string }
+  | { kind: 'refused'; reason: FailureReason; detail?: unknown }
+  | { kind: 'not_sent_retryable'; detail: string }
+  | { kind: 'outcome_unknown'; detail: string };
+
+/** Sends one SMS; never throws for provider answers, only classifies them. */
+export interface SmsGateway {
+  sendSms(input: { to: string; from: string; text: string; clientRef: string }): Promise<SendOutcome>;
+}
+
+/** Dependencies of the messaging activities. */
+export interface MessagingDeps {
+  store: ConsentStore;
+  sms: SmsGateway;
+  /** How long an uncertain send waits for the provider's status callback before it is failed, never resent. */
+  reconcileWindowMs: number;
+}
+
+/** Builds the activities that touch Postgres and Vonage for the consent workflow. */
+export function createMessagingActivities(deps: MessagingDeps) {
+  const { store, sms } = deps;
+  return {
+    /** Writes the queued text (idempotent by message ID and idempotency key) and reads the number's consent. */
+    async recordQueuedMessage(input: RecordQueuedMessageInput): Promise<RecordQueuedMessageResult> {
+      return store.recordQueuedMessage(input);
+    },
+
+    /**
+     * Sends one outbound text at most once. Exactly-once comes from the outbox row: it is claimed (`sending`)
+     * and committed before the provider is called, with the message ID as Vonage's client_ref.
+     *
+     * The one residual window: the worker dies after Vonage accepted the text and before the provider's message
+     * id is committed. The retry then finds the row `sending` without an id and does not send again; the
+     * status webhook matches Vonage's callback by client_ref and records the id (reconciliation). If no callback
+     * arrives within `reconcileWindowMs`, the text is failed with `send_outcome_unknown`, never resent.
+     */
+    async sendText(input: SendTextInput): Promise<SendTextResult> {
+      return store.withNumberLock(input.accountId, input.phone, async () => {
+        const claim = await store.claimOutbound(input, { reconcileWindowMs: deps.reconcileWindowMs });
+        if (claim.kind === 'done') return claim.result;
+        if (claim.kind === 'outcome_unknown') {
+          throw ApplicationFailure.retryable('an earlier send attempt may have reached Vonage', 'SendOutcomeUnknown');
+        }
+        const outcome = await sms.sendSms({
+          to: claim.to,
+          from: claim.from,
+          text: claim.text,
+          clientRef: input.messageId,
+        });
+        switch (outcome.kind) {
+          case 'accepted':
+            return store.markSent(input.messageId, outcome.providerMessageId);
+          case 'refused':
+            log.warn('provider refused a text', { messageId: input.messageId, reason: outcome.reason });
+            await store.markFailed(input.messageId, outcome.reason, outcome.detail);
+            return { status: 'failed', reason: outcome.reason };
+          case 'not_sent_retryable':
+            await store.releaseClaim(input.messageId);
+            throw ApplicationFailure.retryable(`provider unavailable: ${outcome.detail}`, 'ProviderUnavailable');
+          case 'outcome_unknown':
+            throw ApplicationFailure.retryable(`send outcome unknown: ${outcome.detail}`, 'SendOutcomeUnknown');
+        }
+      });
+    },
+
+    /** Moves non-terminal messages to held, cancelled, expired, blocked or failed. */
+    async setMessageStatus(input: SetMessageStatusInput): Promise<void> {
+      await store.setMessageStatus(input);
+    },
+
+    /** Appends consent events to the ledger and updates the leads' statuses in one transaction. */
+    async recordConsentChange(input: RecordConsentChangeInput): Promise<void> {
+      await store.recordConsentChange(input);
+    },
+  };
+}

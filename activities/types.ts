@@ -1,0 +1,85 @@
+import type {
+  FailureReason,
+  LeadOptInStatus,
+  MessageStatus,
+  QueueMessageInput,
+} from '../workflows/sms-consent.contract';
+
+/** Which kind of outbound text; only `lead` is the CRM's own content and needs an accepted opt-in. */
+export type OutboundKind = 'lead' | 'opt_in' | 'opt_out_confirmation' | 'opt_in_confirmation' | 'help_reply';
+
+/** Identifies the number a workflow is about. */
+export interface NumberRef {
+  accountId: string;
+  phone: string;
+  phoneKey: string;
+  workflowId: string;
+}
+
+/** Input of recordQueuedMessage. */
+export interface RecordQueuedMessageInput extends NumberRef, QueueMessageInput {}
+
+/** What Postgres knows when a message is queued. */
+export interface RecordQueuedMessageResult {
+  messageId: string;
+  /** An earlier request with the same idempotency key (or message ID) already queued this text. */
+  isDuplicate: boolean;
+  status: MessageStatus;
+  reason?: FailureReason;
+  isOnDoNotContact: boolean;
+  holdLimitMs: number;
+}
+
+/** Input of sendText: the row is created if missing (keyed by messageId) and sent at most once. */
+export interface SendTextInput extends NumberRef {
+  messageId: string;
+  kind: OutboundKind;
+  leadId?: string;
+}
+
+/** The outcome of one sendText. */
+export interface SendTextResult {
+  status: 'sent' | 'delivered' | 'failed' | 'blocked';
+  reason?: FailureReason;
+  /** The exact text that went out (footer included), for the ledger. */
+  text?: string;
+  providerMessageId?: string;
+}
+
+/** Moves messages that are not yet terminal to a new status (held, cancelled, expired, blocked, failed). */
+export interface SetMessageStatusInput {
+  accountId: string;
+  messageIds: string[];
+  status: Extract<MessageStatus, 'held' | 'cancelled' | 'expired' | 'blocked' | 'failed'>;
+  reason?: FailureReason;
+}
+
+/** Consent event types written to the ledger. */
+export type ConsentEventType =
+  | 'opt_in_sent'
+  | 'opt_in_not_sent'
+  | 'opted_in'
+  | 'opted_out'
+  | 'resubscribed'
+  | 'do_not_contact_added'
+  | 'do_not_contact_removed'
+  | 'help_requested';
+
+/** One consent change for some leads of a number; lead statuses and ledger rows are written together. */
+export interface RecordConsentChangeInput extends NumberRef {
+  /** Unique per event; ledger rows are keyed by it (plus lead), so a retried activity appends nothing twice. */
+  eventKey: string;
+  eventType: ConsentEventType;
+  source: 'sms' | 'api' | 'operator' | 'carrier' | 'system';
+  leadIds: string[];
+  newStatus?: LeadOptInStatus;
+  reason?: FailureReason;
+  rawText?: string;
+  providerMessageId?: string;
+  optInText?: string;
+  optInMessageId?: string;
+  actor?: string;
+  occurredAt: string;
+  /** Put the number on, or take it off, the Do Not Contact list in the same transaction. */
+  doNotContact?: 'add' | 'remove';
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { z } from 'zod';
+import { requireApiKey, requireRole, principalOf } from './api/auth';
+import { leadsRouter } from './api/leads';
+import { messagesRouter } from './api/messages';
+import { AccountsRepository } from './db/accounts-repository';
+import { MessagesRepository } from './db/messages-repository';
+import { WebhookRepository } from './db/webhook-repository';
+import { errorMiddleware, HttpError } from './errors';
+import { toE164 } from './phone';
+import { inboundMessageRouter } from './webhooks/inbound-message';
+import { messageStatusRouter } from './webhooks/message-status';
+import { requireVonageSignature } from './webhooks/signature-check';
+
+/** What createApp needs; built by src/server.ts (or a test) from Config. */
+export interface AppDeps {
+  knex: Knex;
+  client: Client;
+  logger: Logger;
+  phoneHashKey: string;
+  vonageSignatureSecret: string;
+  webhookMaxAgeSeconds: number;
+}
+
+/** Webhook bodies from Vonage are small; anything larger is refused before it is read (413). */
+const WEBHOOK_BODY_LIMIT = '64kb';
+const API_BODY_LIMIT = '256kb';
+
+/** Builds the Express app. It never listens and never reads the environment. */
+export function createApp(deps: AppDeps): Express {
+  const accounts = new AccountsRepository(deps.knex);
+  const messages = new MessagesRepository(deps.knex);
+  const webhooks = new WebhookRepository(deps.knex);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await Promise.all([
+      deps.knex.raw('select 1').then(
+        () => true,
+        () => false,
+      ),
+      deps.client.workflowService.getSystemInfo({}).then(
+        () => true,
+        () => false,
+      ),
+    ]);
+    const [postgres, temporal] = checks;
+    res
+      .status(postgres && temporal ? 200 : 503)
+      .json({ status: postgres && temporal ? 'ready' : 'not_ready', postgres, temporal });
+  });
+
+  const signature = requireVonageSignature({
+    signatureSecret: deps.vonageSignatureSecret,
+    maxAgeSeconds: deps.webhookMaxAgeSeconds,
+    logger: deps.logger,
+  });
+  const rawBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+  app.use(
+    '/webhooks/vonage/inbound',
+    rawBody,
+    signature,
+    inboundMessageRouter({
+      client: deps.client,
+      accounts,
+      webhooks,
+      phoneHashKey: deps.phoneHashKey,
+      logger: deps.logger,
+    }),
+  );
+  app.use(
+    '/webhooks/vonage/status',
+    rawBody,
+    signature,
+    messageStatusRouter({ accounts, webhooks, logger: deps.logger }),
+  );
+
+  const api = express.Router();
+  api.use(express.json({ limit: API_BODY_LIMIT }));
+  api.use(requireApiKey(accounts));
+  api.use(
+    '/messages',
+    requireRole('admin', 'agent'),
+    messagesRouter({ client: deps.client, accounts, messages, phoneHashKey: deps.phoneHashKey }),
+  );
+  api.use('/leads', requireRole('admin', 'agent'), leadsRouter({ messages }));
+  api.get('/do-not-contact', requireRole('admin', 'agent'), async (req, res) => {
+    const query = z.object({ phone: z.string().min(1).max(32) }).safeParse(req.query);
+    if (!query.success) throw new HttpError(400, 'invalid_request', 'phone query parameter is required');
+    const phone = toE164(query.data.phone);
+    if (!phone) throw new HttpError(400, 'invalid_phone', 'phone is not a valid phone number');
+    const entry = await messages.doNotContactEntry(principalOf(res).accountId, phone);
+    res.json({ phone, isOnDoNotContact: entry !== undefined, entry });
+  });
+  app.use('/v1', api);
+
+  app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

@@ -1,0 +1,128 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { KeywordOverrides } from '../../workflows/classify-inbound';
+import { defaultTemplates } from '../consent/default-templates';
+
+/** A2P 10DLC registration status of an account. */
+export type A2pStatus = 'unverified' | 'pending' | 'verified' | 'failed';
+/** API key roles: admins change settings, agents send and read. */
+export type Role = 'admin' | 'agent';
+
+/** An account as the API sees it. */
+export interface Account {
+  id: string;
+  name: string;
+  senderNumber: string;
+  a2pStatus: A2pStatus;
+  optInTemplate: string;
+  helpTemplate: string;
+  optOutConfirmationTemplate: string;
+  optInConfirmationTemplate: string;
+  holdLimitSeconds: number;
+  keywords: KeywordOverrides;
+}
+
+/** Who is calling: the account and role behind an API key. */
+export interface Principal {
+  accountId: string;
+  keyId: string;
+  role: Role;
+}
+
+interface AccountRow {
+  id: string;
+  name: string;
+  sender_number: string;
+  a2p_status: A2pStatus;
+  opt_in_template: string;
+  help_template: string;
+  opt_out_confirmation_template: string;
+  opt_in_confirmation_template: string;
+  hold_limit_seconds: string | number;
+  keywords: KeywordOverrides | null;
+}
+
+/** API keys are random 32-byte secrets, so a plain SHA-256 is a sufficient one-way hash (no password stretching). */
+export const hashApiKey = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex');
+
+/** Accounts and API keys. */
+export class AccountsRepository {
+  constructor(private readonly knex: Knex) {}
+
+  async createAccount(input: {
+    name: string;
+    senderNumber: string;
+    a2pStatus?: A2pStatus;
+    holdLimitSeconds?: number;
+  }): Promise<Account> {
+    const templates = defaultTemplates(input.name);
+    const [row] = await this.knex<AccountRow>('accounts')
+      .insert({
+        id: randomUUID(),
+        name: input.name,
+        sender_number: input.senderNumber,
+        a2p_status: input.a2pStatus ?? 'unverified',
+        opt_in_template: templates.optIn,
+        help_template: templates.help,
+        opt_out_confirmation_template: templates.optOutConfirmation,
+        opt_in_confirmation_template: templates.optInConfirmation,
+        ...(input.holdLimitSeconds ? { hold_limit_seconds: input.holdLimitSeconds } : {}),
+      })
+      .returning('*');
+    if (!row) throw new Error('account insert returned no row');
+    return toAccount(row);
+  }
+
+  /** Creates a key and returns it once in clear; only its hash is stored. */
+  async createApiKey(accountId: string, role: Role, label?: string): Promise<{ keyId: string; apiKey: string }> {
+    const apiKey = `sk_${randomBytes(32).toString('base64url')}`;
+    const keyId = randomUUID();
+    await this.knex('api_keys').insert({
+      id: keyId,
+      account_id: accountId,
+      key_hash: hashApiKey(apiKey),
+      key_prefix: apiKey.slice(0, 8),
+      role,
+      label: label ?? null,
+    });
+    return { keyId, apiKey };
+  }
+
+  async findPrincipal(apiKey: string): Promise<Principal | undefined> {
+    const row = await this.knex('api_keys')
+      .where({ key_hash: hashApiKey(apiKey) })
+      .whereNull('revoked_at')
+      .first('id', 'account_id', 'role');
+    return row ? { accountId: row.account_id, keyId: row.id, role: row.role } : undefined;
+  }
+
+  async findById(accountId: string): Promise<Account | undefined> {
+    const row = await this.knex<AccountRow>('accounts').where({ id: accountId }).first();
+    return row ? toAccount(row) : undefined;
+  }
+
+  /** The account that owns a Vonage number (the `to` of an inbound webhook). */
+  async findBySenderNumber(senderNumber: string): Promise<Account | undefined> {
+    const row = await this.knex<AccountRow>('accounts').where({ sender_number: senderNumber }).first();
+    return row ? toAccount(row) : undefined;
+  }
+
+  async setA2pStatus(accountId: string, status: A2pStatus): Promise<void> {
+    await this.knex('accounts').where({ id: accountId }).update({ a2p_status: status, updated_at: this.knex.fn.now() });
+  }
+}
+
+function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    name: row.name,
+    senderNumber: row.sender_number,
+    a2pStatus: row.a2p_status,
+    optInTemplate: row.opt_in_template,
+    helpTemplate: row.help_template,
+    optOutConfirmationTemplate: row.opt_out_confirmation_template,
+    optInConfirmationTemplate: row.opt_in_confirmation_template,
+    holdLimitSeconds: Number(row.hold_limit_seconds),
+    keywords: row.keywords ?? {},
+  };
+}

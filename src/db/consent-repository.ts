@@ -1,0 +1,388 @@
+import type { Knex } from 'knex';
+import type {
+  ConsentStore,
+  OutboundClaim,
+  OutboundKind,
+  RecordConsentChangeInput,
+  RecordQueuedMessageInput,
+  RecordQueuedMessageResult,
+  SendTextInput,
+  SendTextResult,
+  SetMessageStatusInput,
+} from '../../activities';
+import type { FailureReason, MessageStatus } from '../../workflows/sms-consent.contract';
+import { withFooter } from '../consent/footer';
+import { toVonageNumber } from '../phone';
+
+interface AccountRow {
+  id: string;
+  sender_number: string;
+  a2p_status: string;
+  opt_in_template: string;
+  help_template: string;
+  opt_out_confirmation_template: string;
+  opt_in_confirmation_template: string;
+  hold_limit_seconds: string | number;
+}
+
+interface MessageRow {
+  id: string;
+  account_id: string;
+  lead_id: string | null;
+  phone: string;
+  kind: string;
+  body: string;
+  status: MessageStatus;
+  reason: FailureReason | null;
+  provider_message_id: string | null;
+  send_attempted_at: Date | null;
+}
+
+const TERMINAL_NOT_SENT: ReadonlySet<MessageStatus> = new Set(['failed', 'blocked', 'cancelled', 'expired']);
+
+/** Kinds that the Do Not Contact list blocks. The opt-out confirmation and HELP replies are allowed (FCC, CTIA). */
+const KINDS_BLOCKED_BY_DO_NOT_CONTACT: ReadonlySet<OutboundKind> = new Set(['lead', 'opt_in', 'opt_in_confirmation']);
+
+/**
+ * The consent workflow's Postgres side: messages (the outbox), lead statuses, the Do Not Contact list and the
+ * ledger. `lockKnex` is a separate, small pool that only holds per-number advisory locks, so a lock holder never
+ * waits for a connection that another lock holder owns.
+ */
+export class ConsentRepository implements ConsentStore {
+  constructor(
+    private readonly knex: Knex,
+    private readonly lockKnex: Knex,
+  ) {}
+
+  async recordQueuedMessage(input: RecordQueuedMessageInput): Promise<RecordQueuedMessageResult> {
+    return this.knex.transaction(async (trx) => {
+      const account = await this.account(trx, input.accountId);
+      const holdLimitMs = Number(account.hold_limit_seconds) * 1000;
+      const isOnDoNotContact = await this.isOnDoNotContact(trx, input.accountId, input.phone);
+      const existing = await this.findQueued(trx, input);
+      if (existing) {
+        return {
+          messageId: existing.id,
+          isDuplicate: true,
+          status: existing.status,
+          reason: existing.reason ?? undefined,
+          isOnDoNotContact,
+          holdLimitMs,
+        };
+      }
+      await trx('lead_consents')
+        .insert({ account_id: input.accountId, lead_id: input.leadId, phone: input.phone, phone_key: input.phoneKey })
+        .onConflict(['account_id', 'lead_id', 'phone'])
+        .ignore();
+      const inserted = await trx('messages')
+        .insert({
+          id: input.messageId,
+          account_id: input.accountId,
+          lead_id: input.leadId,
+          phone: input.phone,
+          phone_key: input.phoneKey,
+          direction: 'outbound',
+          kind: 'lead',
+          body: withFooter(input.body),
+          status: 'queued',
+          idempotency_key: input.idempotencyKey ?? null,
+          workflow_id: input.workflowId,
+        })
+        .onConflict()
+        .ignore()
+        .returning('id');
+      if (inserted.length === 0) {
+        // Lost a race with a concurrent request carrying the same idempotency key: theirs is the message.
+        const winner = await this.findQueued(trx, input);
+        if (!winner) throw new Error('queued message vanished after an insert conflict');
+        return {
+          messageId: winner.id,
+          isDuplicate: true,
+          status: winner.status,
+          reason: winner.reason ?? undefined,
+          isOnDoNotContact,
+          holdLimitMs,
+        };
+      }
+      return { messageId: input.messageId, isDuplicate: false, status: 'queued', isOnDoNotContact, holdLimitMs };
+    });
+  }
+
+  async withNumberLock<T>(accountId: string, phone: string, fn: () => Promise<T>): Promise<T> {
+    return this.lockKnex.transaction(async (trx) => {
+      await lockNumber(trx, accountId, phone);
+      return fn();
+    });
+  }
+
+  async claimOutbound(input: SendTextInput, options: { reconcileWindowMs: number }): Promise<OutboundClaim> {
+    return this.knex.transaction(async (trx) => {
+      const account = await this.account(trx, input.accountId);
+      let row = await trx<MessageRow>('messages').where({ id: input.messageId }).forUpdate().first();
+      if (!row) {
+        if (input.kind === 'lead') throw new Error(`lead message ${input.messageId} is not in the outbox`);
+        [row] = await trx('messages')
+          .insert({
+            id: input.messageId,
+            account_id: input.accountId,
+            lead_id: input.leadId ?? null,
+            phone: input.phone,
+            phone_key: input.phoneKey,
+            direction: 'outbound',
+            kind: input.kind,
+            body: withFooter(templateFor(account, input.kind)),
+            status: 'queued',
+            workflow_id: input.workflowId,
+          })
+          .returning('*');
+        if (!row) throw new Error('insert returned no row');
+      }
+      if (row.account_id !== input.accountId) throw new Error('message belongs to another account');
+
+      if (row.status === 'sent' || row.status === 'delivered') {
+        return {
+          kind: 'done',
+          result: { status: row.status, text: row.body, providerMessageId: row.provider_message_id ?? undefined },
+        };
+      }
+      if (TERMINAL_NOT_SENT.has(row.status)) {
+        return {
+          kind: 'done',
+          result: {
+            status: row.status === 'failed' ? 'failed' : 'blocked',
+            reason: row.reason ?? undefined,
+            text: row.body,
+          },
+        };
+      }
+      if (row.status === 'sending') {
+        if (row.provider_message_id) {
+          await trx('messages')
+            .where({ id: row.id })
+            .update({ status: 'sent', sent_at: trx.fn.now(), updated_at: trx.fn.now() });
+          return {
+            kind: 'done',
+            result: { status: 'sent', text: row.body, providerMessageId: row.provider_message_id },
+          };
+        }
+        const attemptedAt = row.send_attempted_at?.getTime() ?? 0;
+        if (Date.now() - attemptedAt < options.reconcileWindowMs) return { kind: 'outcome_unknown' };
+        await this.setStatus(trx, row.id, 'failed', 'send_outcome_unknown');
+        return { kind: 'done', result: { status: 'failed', reason: 'send_outcome_unknown', text: row.body } };
+      }
+
+      const refusal = await this.gate(trx, account, input, row);
+      if (refusal) {
+        const status = refusal === 'a2p_not_verified' ? 'failed' : 'blocked';
+        await this.setStatus(trx, row.id, status, refusal);
+        return { kind: 'done', result: { status, reason: refusal, text: row.body } };
+      }
+      await trx('messages')
+        .where({ id: row.id })
+        .update({ status: 'sending', send_attempted_at: trx.fn.now(), updated_at: trx.fn.now() });
+      return {
+        kind: 'send',
+        to: toVonageNumber(row.phone),
+        from: toVonageNumber(account.sender_number),
+        text: row.body,
+      };
+    });
+  }
+
+  async markSent(messageId: string, providerMessageId: string): Promise<SendTextResult> {
+    return this.knex.transaction(async (trx) => {
+      await trx('messages')
+        .where({ id: messageId, status: 'sending' })
+        .update({
+          status: 'sent',
+          provider_message_id: trx.raw('coalesce(provider_message_id, ?)', [providerMessageId]),
+          sent_at: trx.fn.now(),
+          updated_at: trx.fn.now(),
+        });
+      const row = await trx<MessageRow>('messages').where({ id: messageId }).first();
+      if (!row) throw new Error(`message ${messageId} vanished`);
+      const status = row.status === 'delivered' ? 'delivered' : row.status === 'failed' ? 'failed' : 'sent';
+      return {
+        status,
+        text: row.body,
+        providerMessageId: row.provider_message_id ?? providerMessageId,
+        reason: row.reason ?? undefined,
+      };
+    });
+  }
+
+  async markFailed(messageId: string, reason: FailureReason, detail?: unknown): Promise<void> {
+    await this.knex('messages')
+      .where({ id: messageId, status: 'sending' })
+      .update({
+        status: 'failed',
+        reason,
+        provider_error: detail === undefined ? null : JSON.stringify(detail),
+        updated_at: this.knex.fn.now(),
+      });
+  }
+
+  async releaseClaim(messageId: string): Promise<void> {
+    await this.knex('messages')
+      .where({ id: messageId, status: 'sending' })
+      .update({ status: 'queued', send_attempted_at: null, updated_at: this.knex.fn.now() });
+  }
+
+  async setMessageStatus(input: SetMessageStatusInput): Promise<void> {
+    if (input.messageIds.length === 0) return;
+    await this.knex('messages')
+      .where({ account_id: input.accountId })
+      .whereIn('id', input.messageIds)
+      .whereIn('status', ['queued', 'held'])
+      .update({ status: input.status, reason: input.reason ?? null, updated_at: this.knex.fn.now() });
+  }
+
+  async recordConsentChange(input: RecordConsentChangeInput): Promise<void> {
+    await this.knex.transaction(async (trx) => {
+      if (input.doNotContact) await lockNumber(trx, input.accountId, input.phone);
+      if (input.newStatus && input.leadIds.length > 0) {
+        await trx('lead_consents')
+          .where({ account_id: input.accountId, phone: input.phone })
+          .whereIn('lead_id', input.leadIds)
+          .update({
+            status: input.newStatus,
+            reason: input.reason ?? null,
+            ...(input.optInMessageId ? { opt_in_message_id: input.optInMessageId } : {}),
+            updated_at: trx.fn.now(),
+          });
+      }
+      const base = {
+        account_id: input.accountId,
+        phone: input.phone,
+        source: input.source,
+        raw_text: input.rawText ?? null,
+        provider_message_id: input.providerMessageId ?? null,
+        opt_in_text: input.optInText ?? null,
+        actor: input.actor ?? null,
+        message_id: input.optInMessageId ?? null,
+        occurred_at: input.occurredAt,
+      };
+      const rows = (input.leadIds.length > 0 ? input.leadIds : [null]).map((leadId) => ({
+        ...base,
+        event_key: leadId === null ? input.eventKey : `${input.eventKey}:${leadId}`,
+        lead_id: leadId,
+        event_type: input.eventType,
+        details: JSON.stringify({
+          status: input.newStatus ?? null,
+          reason: input.reason ?? null,
+          workflowId: input.workflowId,
+        }),
+      }));
+      await trx('consent_events').insert(rows).onConflict('event_key').ignore();
+
+      if (input.doNotContact === 'add') {
+        const added = await trx('do_not_contact')
+          .insert({
+            account_id: input.accountId,
+            phone: input.phone,
+            phone_key: input.phoneKey,
+            source: input.source,
+            reason: input.rawText ? 'opt-out reply' : (input.reason ?? null),
+            actor: input.actor ?? null,
+          })
+          .onConflict(['account_id', 'phone'])
+          .ignore()
+          .returning('phone');
+        if (added.length > 0) {
+          await trx('consent_events')
+            .insert({
+              ...base,
+              event_key: `${input.eventKey}:dnc-add`,
+              lead_id: null,
+              event_type: 'do_not_contact_added',
+            })
+            .onConflict('event_key')
+            .ignore();
+        }
+      } else if (input.doNotContact === 'remove') {
+        const removed = await trx('do_not_contact').where({ account_id: input.accountId, phone: input.phone }).del();
+        if (removed > 0) {
+          await trx('consent_events')
+            .insert({
+              ...base,
+              event_key: `${input.eventKey}:dnc-remove`,
+              lead_id: null,
+              event_type: 'do_not_contact_removed',
+            })
+            .onConflict('event_key')
+            .ignore();
+        }
+      }
+    });
+  }
+
+  /** The consent gate, re-read from Postgres right before a send (invariants 1, 2 and 7). */
+  private async gate(
+    trx: Knex.Transaction,
+    account: AccountRow,
+    input: SendTextInput,
+    row: MessageRow,
+  ): Promise<FailureReason | undefined> {
+    if (account.a2p_status !== 'verified') return 'a2p_not_verified';
+    if (
+      KINDS_BLOCKED_BY_DO_NOT_CONTACT.has(input.kind) &&
+      (await this.isOnDoNotContact(trx, input.accountId, row.phone))
+    ) {
+      return 'do_not_contact';
+    }
+    if (input.kind === 'lead') {
+      const lead = await trx('lead_consents')
+        .where({ account_id: input.accountId, lead_id: row.lead_id, phone: row.phone })
+        .first('status');
+      if (lead?.status !== 'accepted') return 'not_opted_in';
+    }
+    return undefined;
+  }
+
+  private async account(trx: Knex.Transaction, accountId: string): Promise<AccountRow> {
+    const account = await trx<AccountRow>('accounts').where({ id: accountId }).first();
+    if (!account) throw new Error(`account ${accountId} not found`);
+    return account;
+  }
+
+  private async isOnDoNotContact(trx: Knex.Transaction, accountId: string, phone: string): Promise<boolean> {
+    const row = await trx('do_not_contact').where({ account_id: accountId, phone }).first('phone');
+    return row !== undefined;
+  }
+
+  private async findQueued(trx: Knex.Transaction, input: RecordQueuedMessageInput): Promise<MessageRow | undefined> {
+    const query = trx<MessageRow>('messages').where({ id: input.messageId });
+    if (input.idempotencyKey) {
+      const idempotencyKey = input.idempotencyKey;
+      query.orWhere((q) => q.where('account_id', input.accountId).andWhere('idempotency_key', idempotencyKey));
+    }
+    return query.first();
+  }
+
+  private async setStatus(
+    trx: Knex.Transaction,
+    id: string,
+    status: MessageStatus,
+    reason: FailureReason,
+  ): Promise<void> {
+    await trx('messages').where({ id }).update({ status, reason, updated_at: trx.fn.now() });
+  }
+}
+
+/** Per-number advisory lock, held until the transaction ends; shared by senders and the STOP webhook. */
+export async function lockNumber(trx: Knex.Transaction, accountId: string, phone: string): Promise<void> {
+  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`${accountId}:${phone}`]);
+}
+
+function templateFor(account: AccountRow, kind: Exclude<OutboundKind, 'lead'>): string {
+  switch (kind) {
+    case 'opt_in':
+      return account.opt_in_template;
+    case 'help_reply':
+      return account.help_template;
+    case 'opt_out_confirmation':
+      return account.opt_out_confirmation_template;
+    case 'opt_in_confirmation':
+      return account.opt_in_confirmation_template;
+  }
+}

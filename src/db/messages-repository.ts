@@ -1,0 +1,138 @@
+import type { Knex } from 'knex';
+import type { FailureReason, LeadOptInStatus, MessageStatus } from '../../workflows/sms-consent.contract';
+
+/** One text in a lead's history, either direction. */
+export interface MessageView {
+  messageId: string;
+  direction: 'outbound' | 'inbound';
+  kind: string;
+  leadId: string | null;
+  body: string;
+  status: MessageStatus;
+  reason: FailureReason | null;
+  providerMessageId: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+}
+
+/** One row of the consent ledger. */
+export interface ConsentEventView {
+  eventId: string;
+  eventType: string;
+  source: string;
+  leadId: string | null;
+  rawText: string | null;
+  providerMessageId: string | null;
+  optInText: string | null;
+  actor: string | null;
+  messageId: string | null;
+  details: unknown;
+  occurredAt: string;
+  recordedAt: string;
+}
+
+/** A lead's consent on its current number. */
+export interface LeadConsentView {
+  leadId: string;
+  phone: string;
+  status: LeadOptInStatus | null;
+  reason: FailureReason | null;
+  optInMessageId: string | null;
+  updatedAt: string;
+}
+
+/** Read side for the API: text history, consent and the Do Not Contact list. Scoped by account in every query. */
+export class MessagesRepository {
+  constructor(private readonly knex: Knex) {}
+
+  async findByIdempotencyKey(accountId: string, idempotencyKey: string): Promise<MessageView | undefined> {
+    const row = await this.knex('messages').where({ account_id: accountId, idempotency_key: idempotencyKey }).first();
+    return row ? toMessage(row) : undefined;
+  }
+
+  /** The lead's current number and opt-in status (the most recently used number when it changed). */
+  async leadConsent(accountId: string, leadId: string): Promise<LeadConsentView | undefined> {
+    const row = await this.knex('lead_consents')
+      .where({ account_id: accountId, lead_id: leadId })
+      .orderBy('updated_at', 'desc')
+      .first();
+    if (!row) return undefined;
+    return {
+      leadId: row.lead_id,
+      phone: row.phone,
+      status: row.status,
+      reason: row.reason,
+      optInMessageId: row.opt_in_message_id,
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
+  }
+
+  /**
+   * Both directions, oldest first: the lead's own texts and opt-in, plus what the number sent us and the
+   * number-wide texts (confirmations, HELP replies) on every number the lead used.
+   */
+  async leadHistory(accountId: string, leadId: string, limit = 500): Promise<MessageView[]> {
+    const phones = this.knex('lead_consents').where({ account_id: accountId, lead_id: leadId }).select('phone');
+    const rows = await this.knex('messages')
+      .where({ account_id: accountId })
+      .andWhere((q) => q.where({ lead_id: leadId }).orWhere((q2) => q2.whereNull('lead_id').whereIn('phone', phones)))
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(limit);
+    return rows.map(toMessage);
+  }
+
+  /** Ledger events of the lead and of its numbers (number-wide events such as STOP have no lead). */
+  async consentEvents(accountId: string, leadId: string, limit = 500): Promise<ConsentEventView[]> {
+    const phones = this.knex('lead_consents').where({ account_id: accountId, lead_id: leadId }).select('phone');
+    const rows = await this.knex('consent_events')
+      .where({ account_id: accountId })
+      .andWhere((q) => q.where({ lead_id: leadId }).orWhere((q2) => q2.whereNull('lead_id').whereIn('phone', phones)))
+      .orderBy('id', 'asc')
+      .limit(limit);
+    return rows.map((row) => ({
+      eventId: String(row.id),
+      eventType: row.event_type,
+      source: row.source,
+      leadId: row.lead_id,
+      rawText: row.raw_text,
+      providerMessageId: row.provider_message_id,
+      optInText: row.opt_in_text,
+      actor: row.actor,
+      messageId: row.message_id,
+      details: row.details,
+      occurredAt: new Date(row.occurred_at).toISOString(),
+      recordedAt: new Date(row.recorded_at).toISOString(),
+    }));
+  }
+
+  async doNotContactEntry(
+    accountId: string,
+    phone: string,
+  ): Promise<{ phone: string; source: string; reason: string | null; createdAt: string } | undefined> {
+    const row = await this.knex('do_not_contact').where({ account_id: accountId, phone }).first();
+    return row
+      ? { phone: row.phone, source: row.source, reason: row.reason, createdAt: new Date(row.created_at).toISOString() }
+      : undefined;
+  }
+}
+
+function toMessage(row: Record<string, unknown>): MessageView {
+  const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+  return {
+    messageId: row.id as string,
+    direction: row.direction as MessageView['direction'],
+    kind: row.kind as string,
+    leadId: (row.lead_id as string | null) ?? null,
+    body: row.body as string,
+    status: row.status as MessageStatus,
+    reason: (row.reason as FailureReason | null) ?? null,
+    providerMessageId: (row.provider_message_id as string | null) ?? null,
+    createdAt: iso(row.created_at) ?? '',
+    sentAt: iso(row.sent_at),
+    deliveredAt: iso(row.delivered_at),
+  };
+}

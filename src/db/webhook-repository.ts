@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { InboundIntent } from '../../workflows/classify-inbound';
+import { lockNumber } from './consent-repository';
+
+/** An inbound SMS, verified and classified. */
+export interface InboundRecord {
+  accountId: string;
+  phone: string;
+  phoneKey: string;
+  providerMessageId: string;
+  text: string;
+  intent: InboundIntent;
+  receivedAt: string;
+}
+
+/** A delivery receipt from the Messages API. */
+export interface StatusRecord {
+  accountId: string;
+  providerMessageId: string;
+  clientRef?: string;
+  status: 'submitted' | 'delivered' | 'rejected' | 'undeliverable' | 'read';
+  error?: unknown;
+  timestamp: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Webhook side of Postgres: every write is idempotent by the provider's message id. */
+export class WebhookRepository {
+  constructor(private readonly knex: Knex) {}
+
+  /**
+   * Stores an inbound text and, for an opt-out, puts the number on Do Not Contact with its ledger row, all in one
+   * transaction that commits before the webhook answers (invariant 2). The number's lock makes a send that is
+   * already past the gate finish first, so nothing leaves after this commits.
+   * Returns whether the workflow already has this event (then the webhook answers 200 and does nothing more).
+   */
+  async recordInbound(record: InboundRecord): Promise<{ isAlreadySignaled: boolean }> {
+    return this.knex.transaction(async (trx) => {
+      if (record.intent === 'opt_out') await lockNumber(trx, record.accountId, record.phone);
+      const seen = await trx('webhook_events')
+        .where({ kind: 'inbound', provider_message_id: record.providerMessageId })
+        .forUpdate()
+        .first('signaled_at');
+      if (seen?.signaled_at) return { isAlreadySignaled: true };
+      if (!seen) {
+        await trx('webhook_events').insert({
+          kind: 'inbound',
+          provider_message_id: record.providerMessageId,
+          account_id: record.accountId,
+        });
+        await trx('messages')
+          .insert({
+            id: randomUUID(),
+            account_id: record.accountId,
+            lead_id: null,
+            phone: record.phone,
+            phone_key: record.phoneKey,
+            direction: 'inbound',
+            kind: 'inbound',
+            body: record.text,
+            status: 'received',
+            provider_message_id: record.providerMessageId,
+            created_at: record.receivedAt,
+          })
+          .onConflict('provider_message_id')
+          .ignore();
+      }
+      if (record.intent === 'opt_out') await this.addOptOut(trx, record);
+      return { isAlreadySignaled: false };
+    });
+  }
+
+  async markSignaled(kind: 'inbound' | 'status', providerMessageId: string): Promise<void> {
+    await this.knex('webhook_events')
+      .where({ kind, provider_message_id: providerMessageId })
+      .update({ signaled_at: this.knex.fn.now() });
+  }
+
+  /**
+   * Applies a delivery receipt. Matches by Vonage's message_uuid, or by client_ref (our message ID) for a send
+   * whose answer was lost: that is how the one residual send window is reconciled. Statuses only move forward.
+   */
+  async recordStatus(record: StatusRecord): Promise<{ matched: boolean }> {
+    return this.knex.transaction(async (trx) => {
+      const query = trx('messages')
+        .where({ account_id: record.accountId, direction: 'outbound' })
+        .andWhere((q) => {
+          q.where({ provider_message_id: record.providerMessageId });
+          if (record.clientRef && UUID.test(record.clientRef)) {
+            q.orWhere((q2) => q2.where({ id: record.clientRef }).whereNull('provider_message_id'));
+          }
+        })
+        .forUpdate()
+        .first('id', 'status', 'provider_message_id');
+      const row = await query;
+      if (!row) return { matched: false };
+      const update: Record<string, unknown> = { updated_at: trx.fn.now() };
+      if (!row.provider_message_id) update.provider_message_id = record.providerMessageId;
+      const next = nextStatus(row.status, record.status);
+      if (next === 'sent') update.sent_at = trx.fn.now();
+      if (next === 'delivered') update.delivered_at = record.timestamp;
+      if (next === 'failed') {
+        update.reason = 'provider_refused';
+        update.provider_error = JSON.stringify(record.error ?? { status: record.status });
+      }
+      if (next) update.status = next;
+      await trx('messages').where({ id: row.id }).update(update);
+      return { matched: true };
+    });
+  }
+
+  private async addOptOut(trx: Knex.Transaction, record: InboundRecord): Promise<void> {
+    const lastOutbound = await trx('messages')
+      .where({ account_id: record.accountId, phone: record.phone, direction: 'outbound' })
+      .whereIn('status', ['sent', 'delivered'])
+      .orderBy('created_at', 'desc')
+      .first('id');
+    const added = await trx('do_not_contact')
+      .insert({
+        account_id: record.accountId,
+        phone: record.phone,
+        phone_key: record.phoneKey,
+        source: 'sms',
+        reason: 'opt-out reply',
+      })
+      .onConflict(['account_id', 'phone'])
+      .ignore()
+      .returning('phone');
+    const base = {
+      account_id: record.accountId,
+      phone: record.phone,
+      source: 'sms',
+      raw_text: record.text,
+      provider_message_id: record.providerMessageId,
+      occurred_at: record.receivedAt,
+      // The STOP answers the last text we sent the number; kept as evidence of what it opted out of.
+      message_id: lastOutbound?.id ?? null,
+    };
+    await trx('consent_events')
+      .insert({ ...base, event_key: `inbound:${record.providerMessageId}`, event_type: 'opted_out' })
+      .onConflict('event_key')
+      .ignore();
+    if (added.length > 0) {
+      await trx('consent_events')
+        .insert({
+          ...base,
+          event_key: `inbound:${record.providerMessageId}:dnc-add`,
+          event_type: 'do_not_contact_added',
+        })
+        .onConflict('event_key')
+        .ignore();
+    }
+  }
+}
+
+/** Delivery receipts arrive out of order and more than once; a status never moves backwards. */
+function nextStatus(current: string, reported: StatusRecord['status']): string | undefined {
+  switch (reported) {
+    case 'submitted':
+      return current === 'sending' ? 'sent' : undefined;
+    case 'delivered':
+    case 'read':
+      return current === 'sending' || current === 'sent' ? 'delivered' : undefined;
+    case 'rejected':
+    case 'undeliverable':
+      return current === 'sending' || current === 'sent' ? 'failed' : undefined;
+  }
+}

@@ -1,0 +1,85 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+
+/** An error whose status and message are safe to show the caller. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** 400 with every problem of a zod validation, each with its path. */
+export function validationError(error: z.ZodError, where = 'body'): HttpError {
+  return new HttpError(
+    400,
+    'invalid_request',
+    `invalid ${where}`,
+    error.issues.map((issue) => ({ path: [where, ...issue.path].join('.'), message: issue.message })),
+  );
+}
+
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/**
+ * True for failures a retry can fix: Postgres unreachable or restarting, Temporal unavailable. Webhooks answer
+ * these with 503 so Vonage retries; the API does the same so clients retry.
+ */
+export function isTransient(error: unknown): boolean {
+  const e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | null;
+  if (!e) return false;
+  if (typeof e.code === 'string') {
+    if (TRANSIENT_NETWORK_CODES.has(e.code)) return true;
+    // Postgres SQLSTATE classes 08 (connection), 57P0x (shutdown, crash), 53 (resources), 40001/40P01 (retry).
+    if (/^(08|53|57P0)/.test(e.code) || e.code === '40001' || e.code === '40P01') return true;
+  }
+  // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4) from the Temporal client.
+  if (e.name === 'ServiceError' || (typeof e.code === 'number' && (e.code === 14 || e.code === 4))) return true;
+  if (e.name === 'KnexTimeoutError') return true;
+  if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded/i.test(e.message)) {
+    return true;
+  }
+  return e.cause !== undefined && e.cause !== error ? isTransient(e.cause) : false;
+}
+
+/** The single error middleware: known errors as their status, transient ones as 503, the rest a generic 500. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    void _next;
+    const requestId = String(req.id ?? '');
+    if (error instanceof HttpError) {
+      res.status(error.status).json({ error: error.code, message: error.message, details: error.details, requestId });
+      return;
+    }
+    if (error instanceof z.ZodError) {
+      const http = validationError(error);
+      res.status(400).json({ error: http.code, message: http.message, details: http.details, requestId });
+      return;
+    }
+    const status = (error as { status?: unknown; type?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // body-parser errors: malformed JSON (400), too large (413), wrong charset (415).
+      const type = (error as { type?: string }).type ?? 'bad_request';
+      res.status(status).json({ error: type.replace(/\./g, '_'), message: messageForParserError(status), requestId });
+      return;
+    }
+    if (isTransient(error)) {
+      logger.warn({ err: error, requestId }, 'transient dependency failure');
+      res.status(503).json({ error: 'unavailable', message: 'a dependency is unavailable; retry later', requestId });
+      return;
+    }
+    logger.error({ err: error, requestId }, 'unhandled error');
+    res.status(500).json({ error: 'internal', message: 'internal error', requestId });
+  };
+}
+
+function messageForParserError(status: number): string {
+  if (status === 413) return 'request body too large';
+  if (status === 415) return 'unsupported content type or charset';
+  return 'malformed request body';
+}

@@ -1,0 +1,42 @@
+import { createServer } from 'node:http';
+import { createApp } from './app';
+import { loadConfig } from './config';
+import { createKnex } from './db/knex';
+import { createLogger } from './logger';
+import { connectClient } from './temporal';
+
+/** Entry point: load config, connect to Temporal and Postgres, listen; on SIGTERM stop accepting and drain. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, name: 'api' });
+  const knex = createKnex({ databaseUrl: config.databaseUrl });
+  const client = await connectClient(config.temporal);
+  const app = createApp({
+    knex,
+    client,
+    logger,
+    phoneHashKey: config.phoneHashKey,
+    vonageSignatureSecret: config.vonage.signatureSecret,
+    webhookMaxAgeSeconds: config.webhookMaxAgeSeconds,
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  logger.info({ url: `http://${config.host}:${config.port}` }, 'API listening');
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  logger.info('shutting down: no new requests, finishing those in flight');
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await client.connection.close();
+  await knex.destroy();
+}
+
+main().catch((error: unknown) => {
+  // eslint-disable-next-line no-console -- the logger may not exist when configuration fails
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

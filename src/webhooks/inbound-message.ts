@@ -1,0 +1,101 @@
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { classifyInbound } from '../../workflows/classify-inbound';
+import { inboundReceivedSignal, smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
+import { smsConsentWorkflow } from '../../workflows/sms-consent';
+import type { AccountsRepository } from '../db/accounts-repository';
+import type { WebhookRepository } from '../db/webhook-repository';
+import { validationError } from '../errors';
+import { maskPhone, phoneKeyOf, toE164 } from '../phone';
+import { consentWorkflowStartOptions } from '../consent/workflow-start';
+import { parseJsonBody } from './signature-check';
+
+const inboundSchema = z.object({
+  channel: z.literal('sms'),
+  message_uuid: z.string().min(1).max(100),
+  to: z.string().min(1).max(32),
+  from: z.string().min(1).max(32),
+  timestamp: z.string().min(1).max(64).optional(),
+  message_type: z.string().max(32).optional(),
+  text: z.string().max(10_000).default(''),
+});
+
+/** Dependencies of the inbound webhook. */
+export interface InboundWebhookDeps {
+  client: Client;
+  accounts: AccountsRepository;
+  webhooks: WebhookRepository;
+  phoneHashKey: string;
+  logger: Logger;
+}
+
+/**
+ * POST /webhooks/vonage/inbound: a reply from a number. Order: signature (checked before this router), body (400),
+ * account by `to`, classify, commit to Postgres (an opt-out commits Do Not Contact here), one Temporal call, 200.
+ */
+export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const parsed = inboundSchema.safeParse(parseJsonBody(req));
+    if (!parsed.success) throw validationError(parsed.error);
+    const body = parsed.data;
+    const to = toE164(body.to);
+    const from = toE164(body.from);
+    if (!to || !from) {
+      res.status(400).json({ error: 'invalid_request', message: 'to and from must be valid phone numbers' });
+      return;
+    }
+    const account = await deps.accounts.findBySenderNumber(to);
+    if (!account) {
+      // Retrying cannot help: no account owns this number. Acknowledge so Vonage stops, and say so in the log.
+      deps.logger.warn({ receivingNumber: maskPhone(to) }, 'inbound SMS for a number no account owns');
+      res.status(200).json({ status: 'ignored', reason: 'unknown_number' });
+      return;
+    }
+    const classification = classifyInbound(body.text, account.keywords);
+    const phoneKey = phoneKeyOf(from, deps.phoneHashKey);
+    const receivedAt = parseTimestamp(body.timestamp);
+    const { isAlreadySignaled } = await deps.webhooks.recordInbound({
+      accountId: account.id,
+      phone: from,
+      phoneKey,
+      providerMessageId: body.message_uuid,
+      text: body.text,
+      intent: classification.intent,
+      receivedAt,
+    });
+    if (isAlreadySignaled) {
+      res.status(200).json({ status: 'duplicate' });
+      return;
+    }
+    if (classification.intent !== 'other') {
+      const workflowId = smsConsentWorkflowId(account.id, phoneKey);
+      await deps.client.workflow.signalWithStart(smsConsentWorkflow, {
+        ...consentWorkflowStartOptions({ accountId: account.id, phone: from, phoneKey, workflowId }),
+        signal: inboundReceivedSignal,
+        signalArgs: [
+          { providerMessageId: body.message_uuid, intent: classification.intent, text: body.text, receivedAt },
+        ],
+      });
+    }
+    await deps.webhooks.markSignaled('inbound', body.message_uuid);
+    deps.logger.info(
+      {
+        accountId: account.id,
+        intent: classification.intent,
+        rule: classification.rule,
+        messageUuid: body.message_uuid,
+      },
+      'inbound SMS accepted',
+    );
+    res.status(200).json({ status: 'accepted', intent: classification.intent });
+  });
+  return router;
+}
+
+function parseTimestamp(value: string | undefined): string {
+  const parsed = value ? new Date(value) : new Date();
+  return Number.isNaN(parsed.getTime()) ? new Date().toISOString() : parsed.toISOString();
+}

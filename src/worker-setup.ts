@@ -1,0 +1,42 @@
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Knex } from 'knex';
+import { createActivities } from '../activities';
+import { ConsentRepository } from './db/consent-repository';
+import { createVonageClient, VonageSmsGateway, type VonageOptions } from './vonage/sms-gateway';
+import { TASK_QUEUE } from './temporal';
+
+/** What a worker needs: built once by src/worker.ts, or by a test with its own server and database. */
+export interface WorkerSetup {
+  connection: NativeConnection;
+  namespace: string;
+  knex: Knex;
+  lockKnex: Knex;
+  vonage: VonageOptions;
+  reconcileWindowMs?: number;
+  shutdownGraceMs?: number;
+  /** Pre-built workflow bundle (tests build one per file); otherwise bundled from workflows/. */
+  workflowBundle?: { code: string };
+}
+
+/** How many activities run at once; each holds at most two Postgres connections (lock + work). */
+export const MAX_CONCURRENT_ACTIVITIES = 16;
+
+/** Creates the Worker with real activities: Postgres through knex, Vonage through the SDK. */
+export async function createWorker(setup: WorkerSetup): Promise<Worker> {
+  const activities = createActivities({
+    store: new ConsentRepository(setup.knex, setup.lockKnex),
+    sms: new VonageSmsGateway(createVonageClient(setup.vonage)),
+    reconcileWindowMs: setup.reconcileWindowMs ?? 10 * 60 * 1000,
+  });
+  return Worker.create({
+    connection: setup.connection,
+    namespace: setup.namespace,
+    taskQueue: TASK_QUEUE,
+    ...(setup.workflowBundle
+      ? { workflowBundle: setup.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
+    activities,
+    maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_ACTIVITIES,
+    shutdownGraceTime: setup.shutdownGraceMs ?? 30_000,
+  });
+}

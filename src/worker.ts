@@ -1,0 +1,44 @@
+import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { loadConfig } from './config';
+import { createKnex } from './db/knex';
+import { createLogger } from './logger';
+import { connectWorker } from './temporal';
+import { createWorker, MAX_CONCURRENT_ACTIVITIES } from './worker-setup';
+
+/** Entry point: build knex + Vonage, create the activities, run the Worker until SIGTERM, then drain. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, name: 'worker' });
+  Runtime.install({
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+  const knex = createKnex({ databaseUrl: config.databaseUrl, poolMax: MAX_CONCURRENT_ACTIVITIES + 4 });
+  const lockKnex = createKnex({ databaseUrl: config.databaseUrl, poolMax: MAX_CONCURRENT_ACTIVITIES });
+  const connection = await connectWorker(config.temporal);
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      knex,
+      lockKnex,
+      vonage: config.vonage,
+      shutdownGraceMs: config.workerShutdownGraceMs,
+    });
+    logger.info(
+      { taskQueue: 'sms-consent', temporal: config.temporal.address, sandbox: config.vonage.isSandbox },
+      'worker started',
+    );
+    // Worker.run() returns after SIGTERM/SIGINT once in-flight activities finished (or the grace time passed).
+    await worker.run();
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+    await Promise.all([knex.destroy(), lockKnex.destroy()]);
+  }
+}
+
+main().catch((error: unknown) => {
+  // eslint-disable-next-line no-console -- the logger may not exist when configuration fails
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,238 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from '../../src/app';
+import { AccountsRepository, type A2pStatus } from '../../src/db/accounts-repository';
+import { createKnex } from '../../src/db/knex';
+import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import { createWorker } from '../../src/worker-setup';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { createTestDatabase, type TestDatabase } from './database';
+import { temporalCliPath } from './temporal-cli';
+
+export const SIGNATURE_SECRET = 'test-signature-secret-0123456789';
+export const PHONE_HASH_KEY = 'test-phone-hash-key-0123456789';
+const SANDBOX_CREDENTIAL = 'sandbox';
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+let workflowBundle: Promise<{ code: string }> | undefined;
+let runtimeInstalled = false;
+
+/** Everything the service is, for real: Temporal dev server, Postgres, the sandbox, a worker and the API. */
+export interface TestSystem {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  db: TestDatabase;
+  sandbox: Sandbox;
+  sandboxUrl: string;
+  apiUrl: string;
+  /** Creates an account with an admin and an agent key; A2P verified unless told otherwise. */
+  createAccount(options?: { a2pStatus?: A2pStatus; holdLimitSeconds?: number }): Promise<TestAccount>;
+  /** Calls our HTTP API. */
+  api(
+    method: string,
+    route: string,
+    options?: { key?: string; body?: unknown },
+  ): Promise<{ status: number; body: any }>;
+  /** A unique valid US number for a lead. */
+  newLeadPhone(): string;
+  startInProcessWorker(): Promise<void>;
+  stopInProcessWorker(): Promise<void>;
+  /** Runs `src/worker.ts` as its own process (so a test can SIGKILL it). */
+  spawnWorker(): ChildProcess;
+  close(): Promise<void>;
+}
+
+/** A test account and its keys. */
+export interface TestAccount {
+  accountId: string;
+  senderNumber: string;
+  adminKey: string;
+  agentKey: string;
+}
+
+let numberCounter = 0;
+function uniqueNumber(areaAndExchange: string): string {
+  numberCounter += 1;
+  const line = ((process.pid * 7919 + numberCounter * 104729 + Date.now()) % 10000).toString().padStart(4, '0');
+  return `+1${areaAndExchange}${line}`;
+}
+
+/** Starts the whole system for one test file. */
+export async function startSystem(
+  options: { inProcessWorker?: boolean; statusDelayMs?: number } = {},
+): Promise<TestSystem> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+      ip: '127.0.0.1',
+    },
+  });
+  const db = await createTestDatabase();
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const sandbox = createSandbox({
+    apiKey: SANDBOX_CREDENTIAL,
+    apiSecret: SANDBOX_CREDENTIAL,
+    signatureSecret: SIGNATURE_SECRET,
+    statusDelayMs: options.statusDelayMs,
+    logger,
+  });
+  const sandboxListener = await sandbox.listen(0, '127.0.0.1');
+  const appKnex = createKnex({ databaseUrl: db.url, poolMax: 10 });
+  const app = createApp({
+    knex: appKnex,
+    client: env.client,
+    logger,
+    phoneHashKey: PHONE_HASH_KEY,
+    vonageSignatureSecret: SIGNATURE_SECRET,
+    webhookMaxAgeSeconds: 300,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sandbox.setWebhookBaseUrl(apiUrl);
+
+  workflowBundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+  const bundle = await workflowBundle;
+  const workerKnex = createKnex({ databaseUrl: db.url, poolMax: 20 });
+  const lockKnex = createKnex({ databaseUrl: db.url, poolMax: 16 });
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  const children = new Set<ChildProcess>();
+  const accounts = new AccountsRepository(db.knex);
+
+  const system: TestSystem = {
+    env,
+    client: env.client,
+    db,
+    sandbox,
+    sandboxUrl: sandboxListener.url,
+    apiUrl,
+    async createAccount(accountOptions = {}) {
+      const senderNumber = uniqueNumber('201555');
+      const account = await accounts.createAccount({
+        name: 'Acme Realty',
+        senderNumber,
+        a2pStatus: accountOptions.a2pStatus ?? 'verified',
+        holdLimitSeconds: accountOptions.holdLimitSeconds,
+      });
+      const admin = await accounts.createApiKey(account.id, 'admin');
+      const agent = await accounts.createApiKey(account.id, 'agent');
+      return { accountId: account.id, senderNumber, adminKey: admin.apiKey, agentKey: agent.apiKey };
+    },
+    async api(method, route, callOptions = {}) {
+      const response = await fetch(`${apiUrl}${route}`, {
+        method,
+        headers: {
+          ...(callOptions.key ? { authorization: `Bearer ${callOptions.key}` } : {}),
+          ...(callOptions.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: callOptions.body !== undefined ? JSON.stringify(callOptions.body) : undefined,
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON; keep the text
+      }
+      return { status: response.status, body };
+    },
+    newLeadPhone: () => uniqueNumber('212555'),
+    async startInProcessWorker() {
+      if (worker) return;
+      worker = await createWorker({
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        knex: workerKnex,
+        lockKnex,
+        vonage: {
+          apiHost: sandboxListener.url,
+          apiKey: SANDBOX_CREDENTIAL,
+          apiSecret: SANDBOX_CREDENTIAL,
+          timeoutMs: 5000,
+        },
+        reconcileWindowMs: 60_000,
+        shutdownGraceMs: 5_000,
+        workflowBundle: bundle,
+      });
+      workerRun = worker.run();
+    },
+    async stopInProcessWorker() {
+      if (!worker) return;
+      worker.shutdown();
+      await workerRun;
+      worker = undefined;
+      workerRun = undefined;
+    },
+    spawnWorker() {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/worker.ts')], {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+          DATABASE_URL: db.url,
+          TEMPORAL_ADDRESS: env.address,
+          TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+          VONAGE_API_HOST: sandboxListener.url,
+          VONAGE_SIGNATURE_SECRET: SIGNATURE_SECRET,
+          PHONE_HASH_KEY,
+          VONAGE_TIMEOUT_MS: '5000',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+      return child;
+    },
+    async close() {
+      for (const child of children) child.kill('SIGKILL');
+      await system.stopInProcessWorker();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await sandboxListener.close();
+      await Promise.all([appKnex.destroy(), workerKnex.destroy(), lockKnex.destroy()]);
+      await env.teardown();
+      await db.drop();
+    },
+  };
+  if (options.inProcessWorker ?? true) await system.startInProcessWorker();
+  return system;
+}
+
+/** Polls `probe` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false | null> | T | undefined | false | null,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

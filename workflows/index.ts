@@ -1,0 +1,1 @@
+export { smsConsentWorkflow } from './sms-consent';

@@ -1,0 +1,117 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { InboundIntent } from './classify-inbound';
+
+/**
+ * What the outside world may say to an smsConsentWorkflow: one workflow per (account, phone number).
+ * The webhooks, the API, the scripts and the tests import from here; nothing else of the workflow is public.
+ */
+
+/** The workflow type name stored in history; never rename. */
+export const SMS_CONSENT_WORKFLOW_TYPE = 'smsConsentWorkflow';
+
+/**
+ * Derives the one workflow ID an (account, number) can have. `phoneKey` is a keyed hash of the E.164 number
+ * (see src/phone.ts), so no phone number ever appears in a workflow ID.
+ */
+export const smsConsentWorkflowId = (accountId: string, phoneKey: string): string =>
+  `smsConsent:${accountId}:${phoneKey}`;
+
+/** A lead's opt-in status, the seed's four words. */
+export type LeadOptInStatus = 'not_sent' | 'sent' | 'accepted' | 'rejected';
+
+/** Why a text did not go out, as shown to API users. */
+export type FailureReason =
+  | 'a2p_not_verified'
+  | 'invalid_number'
+  | 'provider_refused'
+  | 'provider_auth_failed'
+  | 'send_outcome_unknown'
+  | 'do_not_contact'
+  | 'lead_rejected'
+  | 'not_opted_in'
+  | 'hold_expired'
+  | 'opted_out';
+
+/** Every status a text can have; the terminal ones are sent/delivered, failed, blocked, cancelled, expired. */
+export type MessageStatus =
+  'queued' | 'held' | 'sending' | 'sent' | 'delivered' | 'failed' | 'blocked' | 'cancelled' | 'expired' | 'received';
+
+/** A held message: queued for a lead whose opt-in is still waiting for START. */
+export interface HeldMessage {
+  messageId: string;
+  leadId: string;
+  heldAt: number;
+}
+
+/** One lead's consent, as the workflow tracks it. */
+export interface LeadState {
+  status: LeadOptInStatus;
+  reason?: FailureReason;
+  optInMessageId?: string;
+}
+
+/** The whole state; carried across continue-as-new and returned by the state query. */
+export interface ConsentState {
+  accountId: string;
+  /** True from STOP until START: the number is on the account's Do Not Contact list. */
+  isOptedOut: boolean;
+  leads: Record<string, LeadState>;
+  held: HeldMessage[];
+  /** Provider message ids of inbound events already handled, newest last (bounded). */
+  seenEventIds: string[];
+  /** Account's hold limit, refreshed on every queued message. */
+  holdLimitMs: number;
+  eventsHandled: number;
+}
+
+/** Workflow input. `phone` is E.164; it stays in payloads (encrypted by the codec), never in IDs or attributes. */
+export interface SmsConsentInput {
+  accountId: string;
+  phone: string;
+  phoneKey: string;
+  /** Present only when continuing as new. */
+  state?: ConsentState;
+  /** Continue-as-new after this many history events, unless the server suggests it sooner; tests lower it. */
+  maxHistoryEvents?: number;
+}
+
+/** Queue one text for a lead. The update ID is the message ID, so a retried request is one update. */
+export interface QueueMessageInput {
+  messageId: string;
+  leadId: string;
+  body: string;
+  idempotencyKey?: string;
+  /** The API key that queued it, for the ledger. */
+  actor?: string;
+  /** Which template the body came from, if any. */
+  templateId?: string;
+}
+
+/** What happened to a queued text, as far as the workflow decided it before answering. */
+export interface QueueMessageResult {
+  messageId: string;
+  status: MessageStatus;
+  optIn: LeadOptInStatus;
+  reason?: FailureReason;
+  isDuplicate: boolean;
+}
+
+/** An inbound text from the number, already classified by the webhook with the account's keywords. */
+export interface InboundReceived {
+  providerMessageId: string;
+  intent: InboundIntent;
+  text: string;
+  receivedAt: string;
+}
+
+/**
+ * Queue a text. An update rather than a signal: the caller (POST /v1/messages) answers with what happened,
+ * opt-in sent or not and why, so it waits for the workflow's decision.
+ */
+export const queueMessageUpdate = defineUpdate<QueueMessageResult, [QueueMessageInput]>('queueMessage');
+
+/** An inbound SMS from the number (STOP, START, HELP, or anything else). */
+export const inboundReceivedSignal = defineSignal<[InboundReceived]>('inboundReceived');
+
+/** The full consent state of the number: every lead, every held message. */
+export const getConsentStateQuery = defineQuery<ConsentState>('getConsentState');
