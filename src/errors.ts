@@ -61,6 +61,11 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       res.status(400).json({ error: http.code, message: http.message, details: http.details, requestId });
       return;
     }
+    const temporal = temporalOutcome(error);
+    if (temporal) {
+      res.status(temporal.status).json({ error: temporal.code, message: temporal.message, requestId });
+      return;
+    }
     const status = (error as { status?: unknown; type?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // body-parser errors: malformed JSON (400), too large (413), wrong charset (415).
@@ -76,6 +81,16 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     logger.error({ err: error, requestId }, 'unhandled error');
     res.status(500).json({ error: 'internal', message: 'internal error', requestId });
   };
+}
+
+/** Known Temporal outcomes that are the caller's business: a missing workflow, a rejected update. */
+function temporalOutcome(error: unknown): { status: number; code: string; message: string } | undefined {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'WorkflowNotFoundError') return { status: 404, code: 'not_found', message: 'no such workflow' };
+  if (name === 'WorkflowUpdateFailedError') {
+    return { status: 422, code: 'rejected', message: 'the consent workflow rejected the request' };
+  }
+  return undefined;
 }
 
 function messageForParserError(status: number): string {

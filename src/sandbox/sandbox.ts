@@ -14,8 +14,8 @@ import { signWebhook } from '../vonage/webhook-signature';
  * posts signed status callbacks to our webhooks, and can post signed inbound SMS as if a lead had replied. It runs
  * when no Vonage credentials are configured and in every test; the real Vonage API is never called from either.
  *
- * Magic recipients let tests exercise the provider's refusals: `to` starting with 1555000 is "opted out at the
- * carrier" (202, then a `rejected` status), and `to` starting with 1555999 is an invalid number (422).
+ * Magic recipients let tests exercise the provider's refusals: `to` starting with 13055550 (+1 305 555-0xxx) is "opted out at the
+ * carrier" (202, then a `rejected` status), and `to` starting with 13055559 (+1 305 555-9xxx) is refused as an invalid number (422). Both are valid numbers for libphonenumber, so they pass our own validation and reach the sandbox.
  */
 
 /** Construction options of the sandbox. */
@@ -86,8 +86,8 @@ const CALLBACK_ATTEMPT_TIMEOUT_MS = 5_000;
 const REPLY_TIMEOUT_MS = 10_000;
 const MAX_TEXT_LENGTH = 1000;
 const MAX_CLIENT_REF_LENGTH = 100;
-const OPTED_OUT_PREFIX = '1555000';
-const INVALID_NUMBER_PREFIX = '1555999';
+const OPTED_OUT_PREFIX = '13055550';
+const INVALID_NUMBER_PREFIX = '13055559';
 /** Vonage takes E.164 digits without '+'; a '+' is refused, as the real API does. */
 const VONAGE_NUMBER = /^[0-9]{7,15}$/;
 const PHONE_INPUT = /^\+?[0-9]{7,15}$/;

@@ -191,7 +191,7 @@ describe('sandbox', () => {
   });
 
   it('answers 422 naming the field when to is not a Vonage-format number', async () => {
-    for (const to of [`+${uniqueNumber()}`, '12345', 'not-a-number', uniqueNumber('1555999')]) {
+    for (const to of [`+${uniqueNumber()}`, '12345', 'not-a-number', uniqueNumber('13055559')]) {
       await assert.rejects(sendSms({ to }), (error) => {
         assert.equal(httpStatusOf(error), 422, to);
         return true;
@@ -258,7 +258,7 @@ describe('sandbox', () => {
   });
 
   it('posts a rejected callback with error 1320 when the recipient is opted out at the carrier', async () => {
-    const to = uniqueNumber('1555000');
+    const to = uniqueNumber('13055550');
 
     const { messageUUID } = await sendSms({ to, clientRef: 'contact-7' });
     await receiver.waitFor(() => receiver.forMessage(messageUUID).length === 1);
