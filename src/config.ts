@@ -40,6 +40,7 @@ const envSchema = z.object({
   PHONE_HASH_KEY: z.string().min(16).default(DEV_PHONE_HASH_KEY),
   SANDBOX_PORT: portSchema.default(3100),
   WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  SEND_RECONCILE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });
 
@@ -69,6 +70,8 @@ export interface Config {
   sandboxPort: number;
   webhookMaxAgeSeconds: number;
   workerShutdownGraceMs: number;
+  /** How long a send whose outcome is unknown waits for Vonage's status callback before it is failed (never resent). */
+  sendReconcileWindowMs: number;
 }
 
 /** Reads and validates the environment; throws one Error naming every bad variable. */
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxPort: e.SANDBOX_PORT,
     webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_SECONDS,
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+    sendReconcileWindowMs: e.SEND_RECONCILE_WINDOW_MS,
   };
   return deepFreeze(config);
 }

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       lockKnex,
       vonage: config.vonage,
       shutdownGraceMs: config.workerShutdownGraceMs,
+      reconcileWindowMs: config.sendReconcileWindowMs,
     });
     logger.info(
       { taskQueue: 'sms-consent', temporal: config.temporal.address, sandbox: config.vonage.isSandbox },

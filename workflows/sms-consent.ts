@@ -32,8 +32,9 @@ import {
 
 // Activities retry until they succeed: a text to a lead must not be lost because Postgres or Vonage blinked.
 // Permanent refusals come back as results (failed/blocked), not as errors, so nothing here needs a catch.
+// 20 s bounds one attempt (Vonage's client timeout is 10 s) and is how long a dead worker delays a retry.
 const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
