@@ -63,14 +63,15 @@ export type ConsentEventType =
   | 'resubscribed'
   | 'do_not_contact_added'
   | 'do_not_contact_removed'
-  | 'help_requested';
+  | 'help_requested'
+  | 'consent_reset';
 
 /** One consent change for some leads of a number; lead statuses and ledger rows are written together. */
 export interface RecordConsentChangeInput extends NumberRef {
   /** Unique per event; ledger rows are keyed by it (plus lead), so a retried activity appends nothing twice. */
   eventKey: string;
   eventType: ConsentEventType;
-  source: 'sms' | 'api' | 'operator' | 'carrier' | 'system';
+  source: 'sms' | 'api' | 'operator' | 'carrier' | 'system' | 'phone_call' | 'email' | 'web' | 'import';
   leadIds: string[];
   newStatus?: LeadOptInStatus;
   reason?: FailureReason;

@@ -5,15 +5,19 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { z } from 'zod';
-import { requireApiKey, requireRole, principalOf } from './api/auth';
+import { requireApiKey, requireRole } from './api/auth';
+import { consentEventsRouter } from './api/consent-events';
+import { doNotContactRouter } from './api/do-not-contact';
+import { settingsRouter } from './api/settings';
+import { templatesRouter } from './api/templates';
+import { DoNotContactRepository } from './db/do-not-contact-repository';
+import { TemplatesRepository } from './db/templates-repository';
 import { leadsRouter } from './api/leads';
 import { messagesRouter } from './api/messages';
 import { AccountsRepository } from './db/accounts-repository';
 import { MessagesRepository } from './db/messages-repository';
 import { WebhookRepository } from './db/webhook-repository';
 import { errorMiddleware, HttpError } from './errors';
-import { toE164 } from './phone';
 import { inboundMessageRouter } from './webhooks/inbound-message';
 import { messageStatusRouter } from './webhooks/message-status';
 import { requireVonageSignature } from './webhooks/signature-check';
@@ -37,6 +41,8 @@ export function createApp(deps: AppDeps): Express {
   const accounts = new AccountsRepository(deps.knex);
   const messages = new MessagesRepository(deps.knex);
   const webhooks = new WebhookRepository(deps.knex);
+  const templates = new TemplatesRepository(deps.knex);
+  const doNotContact = new DoNotContactRepository(deps.knex);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -97,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
     '/webhooks/vonage/status',
     rawBody,
     signature,
-    messageStatusRouter({ accounts, webhooks, logger: deps.logger }),
+    messageStatusRouter({ client: deps.client, accounts, webhooks, logger: deps.logger }),
   );
 
   const api = express.Router();
@@ -106,17 +112,17 @@ export function createApp(deps: AppDeps): Express {
   api.use(
     '/messages',
     requireRole('admin', 'agent'),
-    messagesRouter({ client: deps.client, accounts, messages, phoneHashKey: deps.phoneHashKey }),
+    messagesRouter({ client: deps.client, accounts, messages, templates, phoneHashKey: deps.phoneHashKey }),
   );
   api.use('/leads', requireRole('admin', 'agent'), leadsRouter({ messages }));
-  api.get('/do-not-contact', requireRole('admin', 'agent'), async (req, res) => {
-    const query = z.object({ phone: z.string().min(1).max(32) }).safeParse(req.query);
-    if (!query.success) throw new HttpError(400, 'invalid_request', 'phone query parameter is required');
-    const phone = toE164(query.data.phone);
-    if (!phone) throw new HttpError(400, 'invalid_phone', 'phone is not a valid phone number');
-    const entry = await messages.doNotContactEntry(principalOf(res).accountId, phone);
-    res.json({ phone, isOnDoNotContact: entry !== undefined, entry });
-  });
+  api.use(
+    '/do-not-contact',
+    requireRole('admin', 'agent'),
+    doNotContactRouter({ client: deps.client, doNotContact, phoneHashKey: deps.phoneHashKey }),
+  );
+  api.use('/settings', requireRole('admin', 'agent'), settingsRouter({ accounts }));
+  api.use('/templates', requireRole('admin', 'agent'), templatesRouter({ templates }));
+  api.use('/consent-events', requireRole('admin', 'agent'), consentEventsRouter({ knex: deps.knex }));
   app.use('/v1', api);
 
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));

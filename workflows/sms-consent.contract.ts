@@ -104,6 +104,20 @@ export interface InboundReceived {
   receivedAt: string;
 }
 
+/** Where a Do Not Contact change came from, other than an SMS reply (FCC: revocation by any reasonable means). */
+export type DoNotContactSource = 'phone_call' | 'email' | 'web' | 'operator' | 'carrier' | 'import';
+
+/** The number was put on, or taken off, the Do Not Contact list by something other than a STOP/START reply. */
+export interface DoNotContactChanged {
+  /** Unique per change; redeliveries are ignored. */
+  eventId: string;
+  change: 'added' | 'removed';
+  source: DoNotContactSource;
+  reason?: string;
+  actor?: string;
+  occurredAt: string;
+}
+
 /**
  * Queue a text. An update rather than a signal: the caller (POST /v1/messages) answers with what happened,
  * opt-in sent or not and why, so it waits for the workflow's decision.
@@ -112,6 +126,13 @@ export const queueMessageUpdate = defineUpdate<QueueMessageResult, [QueueMessage
 
 /** An inbound SMS from the number (STOP, START, HELP, or anything else). */
 export const inboundReceivedSignal = defineSignal<[InboundReceived]>('inboundReceived');
+
+/**
+ * An operator, the CRM or the carrier changed the number's Do Not Contact entry. Added: like STOP (leads rejected,
+ * held texts cancelled) but without a confirmation text. Removed: rejected leads go back to not_sent, so the
+ * next text starts with a fresh opt-in; nothing else is sent.
+ */
+export const doNotContactChangedSignal = defineSignal<[DoNotContactChanged]>('doNotContactChanged');
 
 /** The full consent state of the number: every lead, every held message. */
 export const getConsentStateQuery = defineQuery<ConsentState>('getConsentState');

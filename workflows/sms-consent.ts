@@ -12,10 +12,12 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, RecordQueuedMessageResult, SendTextResult } from '../activities';
 import {
+  doNotContactChangedSignal,
   getConsentStateQuery,
   inboundReceivedSignal,
   queueMessageUpdate,
   type ConsentState,
+  type DoNotContactChanged,
   type FailureReason,
   type InboundReceived,
   type LeadOptInStatus,
@@ -42,7 +44,10 @@ const DEFAULT_HOLD_LIMIT_MS = 30 * 24 * 3600 * 1000;
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 const MAX_SEEN_EVENT_IDS = 500;
 
-type Event = { kind: 'queue'; input: QueueMessageInput } | { kind: 'inbound'; input: InboundReceived };
+type Event =
+  | { kind: 'queue'; input: QueueMessageInput }
+  | { kind: 'inbound'; input: InboundReceived }
+  | { kind: 'dnc'; input: DoNotContactChanged };
 
 /**
  * One per (account, phone number): sends every new lead's Opt-In template first, holds the lead's texts until
@@ -54,6 +59,7 @@ export async function smsConsentWorkflow(input: SmsConsentInput): Promise<void> 
 
   setHandler(getConsentStateQuery, () => consent.state);
   setHandler(inboundReceivedSignal, (event) => consent.enqueue({ kind: 'inbound', input: event }));
+  setHandler(doNotContactChangedSignal, (event) => consent.enqueue({ kind: 'dnc', input: event }));
   setHandler(queueMessageUpdate, (message) => consent.queueAndWait(message), {
     validator: (message) => {
       if (!message || typeof message.messageId !== 'string' || message.messageId.length === 0) {
@@ -138,8 +144,10 @@ class NumberConsent {
     if (event.kind === 'queue') {
       const result = await this.onMessageQueued(event.input);
       this.results.set(event.input.messageId, result);
-    } else {
+    } else if (event.kind === 'inbound') {
       await this.onInbound(event.input);
+    } else {
+      await this.onDoNotContactChanged(event.input);
     }
     this.state.eventsHandled += 1;
     this.publish();
@@ -220,10 +228,43 @@ class NumberConsent {
     return this.result(messageId, sent.status, message.leadId, sent.reason);
   }
 
-  private async onInbound(event: InboundReceived): Promise<void> {
-    if (this.state.seenEventIds.includes(event.providerMessageId)) return;
-    this.state.seenEventIds.push(event.providerMessageId);
+  /** Remembers an event id; false when it was seen before (a redelivery). */
+  private firstSighting(eventId: string): boolean {
+    if (this.state.seenEventIds.includes(eventId)) return false;
+    this.state.seenEventIds.push(eventId);
     if (this.state.seenEventIds.length > MAX_SEEN_EVENT_IDS) this.state.seenEventIds.shift();
+    return true;
+  }
+
+  private async onDoNotContactChanged(event: DoNotContactChanged): Promise<void> {
+    if (!this.firstSighting(event.eventId)) return;
+    const base = { source: event.source, actor: event.actor, occurredAt: event.occurredAt } as const;
+    if (event.change === 'added') {
+      this.state.isOptedOut = true;
+      const leadIds = Object.keys(this.state.leads).filter((id) => this.state.leads[id]?.status !== 'rejected');
+      await this.changeLeads(leadIds, 'rejected', { ...base, eventType: 'opted_out', doNotContact: 'add' });
+      await this.cancelHeld();
+      return;
+    }
+    // Removed by an operator (a mistaken entry): rejected leads start over with a fresh opt-in, never a release.
+    this.state.isOptedOut = false;
+    const leadIds = Object.keys(this.state.leads).filter((id) => this.state.leads[id]?.status === 'rejected');
+    await this.changeLeads(leadIds, 'not_sent', { ...base, eventType: 'consent_reset' });
+  }
+
+  private async cancelHeld(): Promise<void> {
+    const cancelled = this.state.held.map((held) => held.messageId);
+    this.state.held = [];
+    await acts.setMessageStatus({
+      accountId: this.ref.accountId,
+      messageIds: cancelled,
+      status: 'cancelled',
+      reason: 'opted_out',
+    });
+  }
+
+  private async onInbound(event: InboundReceived): Promise<void> {
+    if (!this.firstSighting(event.providerMessageId)) return;
     const evidence = { rawText: event.text, providerMessageId: event.providerMessageId, occurredAt: event.receivedAt };
 
     switch (event.intent) {
@@ -370,8 +411,8 @@ interface Evidence {
 }
 
 interface ChangeDetails {
-  eventType: 'opt_in_sent' | 'opt_in_not_sent' | 'opted_in' | 'opted_out' | 'resubscribed';
-  source: 'sms' | 'system';
+  eventType: 'opt_in_sent' | 'opt_in_not_sent' | 'opted_in' | 'opted_out' | 'resubscribed' | 'consent_reset';
+  source: 'sms' | 'system' | DoNotContactChanged['source'];
   reason?: FailureReason;
   rawText?: string;
   providerMessageId?: string;

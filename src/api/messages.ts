@@ -9,12 +9,14 @@ import type { MessagesRepository } from '../db/messages-repository';
 import { consentWorkflowStartOptions } from '../consent/workflow-start';
 import { HttpError, validationError } from '../errors';
 import { phoneKeyOf, toE164 } from '../phone';
+import { renderTemplate } from '../consent/render-template';
+import type { TemplatesRepository } from '../db/templates-repository';
 import { principalOf } from './auth';
 
 /** SMS bodies longer than 10 concatenated segments are almost always a mistake (and cost 10x). */
 const MAX_BODY_LENGTH = 1530;
 
-/** Body of POST /v1/messages. */
+/** Body of POST /v1/messages: a composed `body`, or a `templateId` with its `variables`. */
 export const queueMessageSchema = z
   .object({
     leadId: z
@@ -24,14 +26,23 @@ export const queueMessageSchema = z
       .max(128)
       .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only'),
     phone: z.string().trim().min(1).max(32),
-    body: z.string().min(1).max(MAX_BODY_LENGTH),
+    body: z.string().min(1).max(MAX_BODY_LENGTH).optional(),
+    templateId: z.uuid().optional(),
+    variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(500)).optional(),
     idempotencyKey: z.string().trim().min(1).max(200).optional(),
   })
-  .strict();
+  .strict()
+  .refine((value) => (value.body === undefined) !== (value.templateId === undefined), {
+    message: 'give either body or templateId (with variables), not both',
+  })
+  .refine((value) => value.variables === undefined || value.templateId !== undefined, {
+    message: 'variables go with templateId',
+  });
 
 /** Dependencies of the messages routes. */
 export interface MessagesRouteDeps {
   client: Client;
+  templates: TemplatesRepository;
   accounts: AccountsRepository;
   messages: MessagesRepository;
   phoneHashKey: string;
@@ -44,11 +55,12 @@ export function messagesRouter(deps: MessagesRouteDeps): Router {
     const parsed = queueMessageSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(parsed.error);
     const input = parsed.data;
-    if (input.body.trim().length === 0) throw new HttpError(400, 'invalid_request', 'body must not be blank');
-    const phone = toE164(input.phone);
-    if (!phone)
-      throw new HttpError(400, 'invalid_phone', 'phone is not a valid phone number (E.164, e.g. +14155550123)');
     const principal = principalOf(res);
+    const text = await composeText(deps.templates, principal.accountId, input);
+    const phone = toE164(input.phone);
+    if (!phone) {
+      throw new HttpError(400, 'invalid_phone', 'phone is not a valid phone number (E.164, e.g. +14155550123)');
+    }
 
     if (input.idempotencyKey) {
       const existing = await deps.messages.findByIdempotencyKey(principal.accountId, input.idempotencyKey);
@@ -77,7 +89,8 @@ export function messagesRouter(deps: MessagesRouteDeps): Router {
         {
           messageId,
           leadId: input.leadId,
-          body: input.body,
+          body: text,
+          templateId: input.templateId,
           idempotencyKey: input.idempotencyKey,
           actor: principal.keyId,
         },
@@ -97,4 +110,29 @@ export function messagesRouter(deps: MessagesRouteDeps): Router {
     });
   });
   return router;
+}
+
+/** The text to queue: the composed body, or the template filled with every one of its variables (else 400). */
+async function composeText(
+  templates: TemplatesRepository,
+  accountId: string,
+  input: { body?: string; templateId?: string; variables?: Record<string, string> },
+): Promise<string> {
+  let text = input.body;
+  if (input.templateId) {
+    const template = await templates.find(accountId, input.templateId);
+    if (!template) throw new HttpError(404, 'not_found', 'no such template');
+    const rendered = renderTemplate(template.body, input.variables ?? {});
+    if (!rendered.ok) {
+      throw new HttpError(400, 'missing_variables', `missing template variables: ${rendered.missing.join(', ')}`, {
+        missing: rendered.missing,
+      });
+    }
+    text = rendered.text;
+  }
+  if (!text || text.trim().length === 0) throw new HttpError(400, 'invalid_request', 'body must not be blank');
+  if (text.length > MAX_BODY_LENGTH) {
+    throw new HttpError(400, 'invalid_request', `the text is longer than ${MAX_BODY_LENGTH} characters`);
+  }
+  return text;
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { KeywordOverrides } from '../../workflows/classify-inbound';
 import { defaultTemplates } from '../consent/default-templates';
+import { ACCOUNT_TEXTS, type AccountTextName } from '../consent/template-rules';
 
 /** A2P 10DLC registration status of an account. */
 export type A2pStatus = 'unverified' | 'pending' | 'verified' | 'failed';
@@ -107,9 +108,70 @@ export class AccountsRepository {
     return row ? toAccount(row) : undefined;
   }
 
-  async setA2pStatus(accountId: string, status: A2pStatus): Promise<void> {
-    await this.knex('accounts').where({ id: accountId }).update({ a2p_status: status, updated_at: this.knex.fn.now() });
+  /** Changes the A2P 10DLC status; the change is a ledger row with the key that made it. */
+  async setA2pStatus(accountId: string, status: A2pStatus, actor?: string): Promise<void> {
+    await this.knex.transaction(async (trx) => {
+      const before = await trx('accounts').where({ id: accountId }).forUpdate().first('a2p_status');
+      await trx('accounts').where({ id: accountId }).update({ a2p_status: status, updated_at: trx.fn.now() });
+      await appendAccountEvent(trx, accountId, 'a2p_status_changed', actor, {
+        previous: before?.a2p_status,
+        next: status,
+      });
+    });
   }
+
+  /** Replaces one of the account texts (opt-in, HELP, confirmations), recorded in the ledger with old and new text. */
+  async setAccountText(accountId: string, name: AccountTextName, body: string, actor: string): Promise<void> {
+    const column = ACCOUNT_TEXTS[name].column;
+    await this.knex.transaction(async (trx) => {
+      const before = await trx('accounts').where({ id: accountId }).forUpdate().first(column);
+      await trx('accounts')
+        .where({ id: accountId })
+        .update({ [column]: body, updated_at: trx.fn.now() });
+      await appendAccountEvent(trx, accountId, 'template_changed', actor, {
+        setting: name,
+        previous: before?.[column],
+        next: body,
+      });
+    });
+  }
+
+  /** Hold limit and the account's own keywords; recorded in the ledger. */
+  async setMessagingSettings(
+    accountId: string,
+    settings: { holdLimitSeconds?: number; keywords?: KeywordOverrides },
+    actor: string,
+  ): Promise<void> {
+    await this.knex.transaction(async (trx) => {
+      await trx('accounts')
+        .where({ id: accountId })
+        .update({
+          ...(settings.holdLimitSeconds !== undefined ? { hold_limit_seconds: settings.holdLimitSeconds } : {}),
+          ...(settings.keywords !== undefined ? { keywords: JSON.stringify(settings.keywords) } : {}),
+          updated_at: trx.fn.now(),
+        });
+      await appendAccountEvent(trx, accountId, 'settings_changed', actor, settings);
+    });
+  }
+}
+
+/** An account-wide ledger row (no number, no lead): settings that shape what leads are shown. */
+async function appendAccountEvent(
+  trx: Knex.Transaction,
+  accountId: string,
+  eventType: string,
+  actor: string | undefined,
+  details: unknown,
+): Promise<void> {
+  await trx('consent_events').insert({
+    event_key: `account:${randomUUID()}`,
+    account_id: accountId,
+    event_type: eventType,
+    source: 'api',
+    actor: actor ?? null,
+    details: JSON.stringify(details),
+    occurred_at: trx.fn.now(),
+  });
 }
 
 function toAccount(row: AccountRow): Account {

@@ -86,6 +86,7 @@ export class ConsentRepository implements ConsentStore {
           body: withFooter(input.body),
           status: 'queued',
           idempotency_key: input.idempotencyKey ?? null,
+          template_id: input.templateId ?? null,
           workflow_id: input.workflowId,
         })
         .onConflict()

@@ -82,7 +82,9 @@ export class WebhookRepository {
    * Applies a delivery receipt. Matches by Vonage's message_uuid, or by client_ref (our message ID) for a send
    * whose answer was lost: that is how the one residual send window is reconciled. Statuses only move forward.
    */
-  async recordStatus(record: StatusRecord): Promise<{ matched: boolean }> {
+  async recordStatus(
+    record: StatusRecord,
+  ): Promise<{ matched: boolean; carrierOptOut?: { phone: string; phoneKey: string } }> {
     return this.knex.transaction(async (trx) => {
       const query = trx('messages')
         .where({ account_id: record.accountId, direction: 'outbound' })
@@ -93,7 +95,7 @@ export class WebhookRepository {
           }
         })
         .forUpdate()
-        .first('id', 'status', 'provider_message_id');
+        .first('id', 'status', 'provider_message_id', 'phone', 'phone_key');
       const row = await query;
       if (!row) return { matched: false };
       const update: Record<string, unknown> = { updated_at: trx.fn.now() };
@@ -107,8 +109,51 @@ export class WebhookRepository {
       }
       if (next) update.status = next;
       await trx('messages').where({ id: row.id }).update(update);
+      if (record.status === 'rejected' && isCarrierOptOut(record.error)) {
+        await this.addCarrierOptOut(trx, record, row.phone, row.phone_key);
+        return { matched: true, carrierOptOut: { phone: row.phone, phoneKey: row.phone_key } };
+      }
       return { matched: true };
     });
+  }
+
+  /**
+   * The carrier (or Vonage's Opt-Out Assist) says the number opted out: keep our list in step with the provider's.
+   * Same lock and ledger as a STOP reply; the source is `carrier`.
+   */
+  private async addCarrierOptOut(
+    trx: Knex.Transaction,
+    record: StatusRecord,
+    phone: string,
+    phoneKey: string,
+  ): Promise<void> {
+    await lockNumber(trx, record.accountId, phone);
+    const added = await trx('do_not_contact')
+      .insert({
+        account_id: record.accountId,
+        phone,
+        phone_key: phoneKey,
+        source: 'carrier',
+        reason: 'opted out at the carrier',
+      })
+      .onConflict(['account_id', 'phone'])
+      .ignore()
+      .returning('phone');
+    if (added.length > 0) {
+      await trx('consent_events')
+        .insert({
+          event_key: `status:${record.providerMessageId}:dnc-add`,
+          account_id: record.accountId,
+          phone,
+          event_type: 'do_not_contact_added',
+          source: 'carrier',
+          provider_message_id: record.providerMessageId,
+          details: JSON.stringify({ error: record.error ?? null }),
+          occurred_at: record.timestamp,
+        })
+        .onConflict('event_key')
+        .ignore();
+    }
   }
 
   private async addOptOut(trx: Knex.Transaction, record: InboundRecord): Promise<void> {
@@ -153,6 +198,20 @@ export class WebhookRepository {
         .ignore();
     }
   }
+}
+
+/**
+ * Whether a rejection means "this number opted out" rather than any other failure. Vonage reports an opted-out
+ * recipient as `rejected` with an RFC 7807 error; we match its code 1320 in the type URL or title, or the words
+ * "opted out" / "opt-out" in the title or detail (the documented text varies between products).
+ */
+export function isCarrierOptOut(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { type, title, detail } = error as { type?: unknown; title?: unknown; detail?: unknown };
+  const text = [type, title, detail]
+    .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
+    .join(' ');
+  return /(^|[^0-9])1320([^0-9]|$)/.test(text) || /opt(ed)?[\s_-]?out/i.test(text);
 }
 
 /** Delivery receipts arrive out of order and more than once; a status never moves backwards. */

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { Client } from '@temporalio/client';
+import { signalDoNotContactChanged } from '../consent/signal-number';
 import type { AccountsRepository } from '../db/accounts-repository';
 import type { WebhookRepository } from '../db/webhook-repository';
 import { validationError } from '../errors';
@@ -20,6 +22,7 @@ const statusSchema = z.object({
 
 /** Dependencies of the status webhook. */
 export interface StatusWebhookDeps {
+  client: Client;
   accounts: AccountsRepository;
   webhooks: WebhookRepository;
   logger: Logger;
@@ -39,15 +42,29 @@ export function messageStatusRouter(deps: StatusWebhookDeps): Router {
       res.status(200).json({ status: 'ignored', reason: 'unknown_number' });
       return;
     }
-    const timestamp = new Date(body.timestamp);
-    const { matched } = await deps.webhooks.recordStatus({
+    const parsedTimestamp = new Date(body.timestamp);
+    const timestamp = Number.isNaN(parsedTimestamp.getTime()) ? new Date() : parsedTimestamp;
+    const { matched, carrierOptOut } = await deps.webhooks.recordStatus({
       accountId: account.id,
       providerMessageId: body.message_uuid,
       clientRef: body.client_ref,
       status: body.status,
       error: body.error,
-      timestamp: Number.isNaN(timestamp.getTime()) ? new Date().toISOString() : timestamp.toISOString(),
+      timestamp: timestamp.toISOString(),
     });
+    if (carrierOptOut) {
+      await signalDoNotContactChanged(
+        deps.client,
+        { accountId: account.id, ...carrierOptOut },
+        {
+          eventId: `carrier:${body.message_uuid}`,
+          change: 'added',
+          source: 'carrier',
+          reason: 'opted out at the carrier',
+          occurredAt: timestamp.toISOString(),
+        },
+      );
+    }
     if (!matched) deps.logger.warn({ messageUuid: body.message_uuid }, 'status for an unknown message');
     res.status(200).json({ status: matched ? 'applied' : 'ignored' });
   });

@@ -1,0 +1,459 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import type { Client } from '@temporalio/client';
+import { Command, CommanderError } from 'commander';
+import { loadConfig, type Config } from '../config';
+import { migrateToLatest } from '../db/knex';
+import { connectClient, TASK_QUEUE } from '../temporal';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+
+/**
+ * `make start` (npm run start:all): the whole system on one machine. Starts the Temporal dev server (SQLite file
+ * and Web UI) unless one already listens on TEMPORAL_ADDRESS, migrates Postgres, then runs the sandbox (without
+ * Vonage credentials), the worker and the API as child processes, prints every URL, and stops them all in
+ * reverse order on Ctrl+C or SIGTERM.
+ *
+ * Options (not config keys, because only this script uses them): `--ui-port` (default: the port of
+ * TEMPORAL_UI_URL, 8233) and `--data-dir` (default: .data/ in the repository, where temporal.sqlite lives).
+ */
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const TEMPORAL_READY_TIMEOUT_MS = 60_000;
+const SANDBOX_READY_TIMEOUT_MS = 30_000;
+// The worker bundles workflows/ with webpack before it polls; that takes a while on a cold machine.
+const WORKER_READY_TIMEOUT_MS = 120_000;
+const API_READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 10_000;
+const POLL_INTERVAL_MS = 500;
+const DEMO_SENDER = '+12015550100';
+const DEMO_LEAD_PHONE = '+12015550123';
+
+const execFileAsync = promisify(execFile);
+
+/** Options of this script. */
+export interface StartAllOptions {
+  uiPort: number;
+  dataDir: string;
+}
+
+interface ManagedChild {
+  name: string;
+  child: ChildProcess;
+  exited: Promise<void>;
+  hasExited: boolean;
+}
+
+/**
+ * Owns the child processes. The first stop (signal, startup failure or a child dying) aborts whatever startup
+ * step is waiting and stops the children newest first, so the API stops taking requests before the worker drains
+ * and the worker drains before Temporal goes away.
+ */
+class Supervisor {
+  private readonly children: ManagedChild[] = [];
+  private readonly lifetime = new AbortController();
+  private stopping: Promise<void> | undefined;
+  exitCode = 0;
+
+  /** Aborted when stopping begins; every startup wait listens to it. */
+  get signal(): AbortSignal {
+    return this.lifetime.signal;
+  }
+
+  start(name: string, command: string, args: string[]): ChildProcess {
+    if (this.signal.aborted) throw new StoppingError();
+    // Its own process group, so Ctrl+C in the terminal reaches only this script, which then stops the
+    // children in order instead of all at once.
+    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const managed: ManagedChild = { name, child, hasExited: false, exited: Promise.resolve() };
+    managed.exited = new Promise<void>((resolve) => {
+      child.once('error', (error) => {
+        say(`${name} could not start: ${error.message}`);
+        managed.hasExited = true;
+        resolve();
+        this.childEnded(managed, null, null);
+      });
+      child.once('exit', (code, signal) => {
+        managed.hasExited = true;
+        resolve();
+        this.childEnded(managed, code, signal);
+      });
+    });
+    pipeWithPrefix(child, name);
+    this.children.push(managed);
+    say(`started ${name} (pid ${child.pid ?? '?'})`);
+    return child;
+  }
+
+  /** Stops everything once; later calls return the same promise. */
+  stop(reason: string, exitCode: number): Promise<void> {
+    if (this.stopping === undefined) {
+      this.exitCode = Math.max(this.exitCode, exitCode);
+      process.exitCode = this.exitCode;
+      say(`stopping (${reason})`);
+      this.lifetime.abort();
+      this.stopping = this.stopChildren();
+    }
+    return this.stopping;
+  }
+
+  /** Last resort when this process exits with children still running (e.g. an uncaught error). */
+  killRemaining(): void {
+    for (const { child, hasExited } of this.children) if (!hasExited) child.kill('SIGKILL');
+  }
+
+  private childEnded(managed: ManagedChild, code: number | null, signal: NodeJS.Signals | null): void {
+    const how = signal ? `signal ${signal}` : `code ${code ?? '?'}`;
+    if (this.stopping !== undefined) {
+      say(`${managed.name} stopped (${how})`);
+      return;
+    }
+    say(`${managed.name} exited unexpectedly (${how}); stopping everything`);
+    void this.stop(`${managed.name} died`, 1);
+  }
+
+  private async stopChildren(): Promise<void> {
+    for (const managed of [...this.children].reverse()) {
+      if (managed.hasExited) continue;
+      managed.child.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        if (managed.hasExited) return;
+        say(`${managed.name} did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
+        managed.child.kill('SIGKILL');
+      }, STOP_GRACE_MS);
+      await managed.exited;
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Thrown by startup steps once stopping has begun; not an error of its own. */
+class StoppingError extends Error {
+  constructor() {
+    super('stopping');
+  }
+}
+
+function say(line: string): void {
+  console.log(`[start-all] ${line}`);
+}
+
+function pipeWithPrefix(child: ChildProcess, name: string): void {
+  const prefix = `[${name}]`.padEnd(11);
+  if (child.stdout) createInterface({ input: child.stdout }).on('line', (line) => console.log(`${prefix} ${line}`));
+  if (child.stderr) createInterface({ input: child.stderr }).on('line', (line) => console.error(`${prefix} ${line}`));
+}
+
+/** Polls `check` until it returns a value, the deadline passes (throws) or stopping begins (throws StoppingError). */
+async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  for (;;) {
+    if (signal.aborted) throw new StoppingError();
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s${lastError ? `: ${lastError}` : ''}`);
+    }
+    await sleep(POLL_INTERVAL_MS, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function httpStatus(url: string): Promise<number> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** `host:port` of TEMPORAL_ADDRESS; IPv6 hosts may be bracketed. */
+function parseAddress(address: string): { host: string; port: number } {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
+  if (!match) return { host: address, port: 7233 };
+  return { host: match[1]!, port: Number(match[2]) };
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** The host a browser or curl on this machine uses to reach a server bound to `host`. */
+function reachableHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+}
+
+/** The dev server's name for each SDK search attribute type. */
+const CLI_ATTRIBUTE_TYPES: Record<string, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+function cliAttributeType(type: string): string {
+  const cliType = CLI_ATTRIBUTE_TYPES[type];
+  if (cliType === undefined) throw new Error(`search attribute type ${type} has no Temporal CLI name`);
+  return cliType;
+}
+
+/** Starts the dev server, or reuses one already listening (registering our search attributes on it). */
+async function provideTemporal(
+  supervisor: Supervisor,
+  config: Config,
+  options: StartAllOptions,
+): Promise<{ uiUrl: string; startedHere: boolean }> {
+  const { host, port } = parseAddress(config.temporal.address);
+  const cli = config.temporal.cliPath ?? 'temporal';
+  const isLocal = LOOPBACK_HOSTS.has(host) && config.temporal.apiKey === undefined;
+  if (!isLocal) {
+    say(`using the Temporal cluster at ${config.temporal.address}; its operator registers the search attributes`);
+    return { uiUrl: config.temporal.uiUrl, startedHere: false };
+  }
+  if (await isListening(host, port)) {
+    say(`Temporal already listens on ${host}:${port}; reusing it`);
+    for (const attribute of SEARCH_ATTRIBUTES) {
+      await registerSearchAttribute(cli, config, attribute.name, cliAttributeType(attribute.type));
+    }
+    return { uiUrl: config.temporal.uiUrl, startedHere: false };
+  }
+
+  mkdirSync(options.dataDir, { recursive: true });
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    path.join(options.dataDir, 'temporal.sqlite'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(options.uiPort),
+    '--namespace',
+    config.temporal.namespace,
+    ...SEARCH_ATTRIBUTES.flatMap((attribute) => [
+      '--search-attribute',
+      `${attribute.name}=${cliAttributeType(attribute.type)}`,
+    ]),
+  ];
+  supervisor.start('temporal', cli, args);
+  return { uiUrl: `http://127.0.0.1:${options.uiPort}`, startedHere: true };
+}
+
+async function registerSearchAttribute(cli: string, config: Config, name: string, type: string): Promise<void> {
+  const args = ['operator', 'search-attribute', 'create', '--name', name, '--type', type];
+  const target = ['--address', config.temporal.address, '--namespace', config.temporal.namespace];
+  try {
+    await execFileAsync(cli, [...args, ...target], { timeout: 30_000 });
+  } catch (error) {
+    const output = `${(error as { stderr?: string }).stderr ?? ''} ${(error as Error).message}`;
+    if (/already exists/i.test(output)) return;
+    if ((error as { code?: string }).code === 'ENOENT') {
+      throw new Error(`the Temporal CLI was not found at "${cli}"; set TEMPORAL_CLI_PATH or run \`make start\``);
+    }
+    throw new Error(`could not register search attribute ${name}: ${output.trim()}`);
+  }
+}
+
+/** Connects once Temporal answers and the namespace exists (the dev server creates it shortly after it listens). */
+async function waitForTemporal(config: Config, signal: AbortSignal): Promise<Client> {
+  return waitUntil(`Temporal at ${config.temporal.address}`, TEMPORAL_READY_TIMEOUT_MS, signal, async () => {
+    const client = await connectClient(config.temporal);
+    try {
+      await client.workflowService.describeNamespace({ namespace: config.temporal.namespace });
+      return client;
+    } catch (error) {
+      await client.connection.close();
+      throw error;
+    }
+  });
+}
+
+/** Ready when a poller on our task queue carries the worker process's identity (the SDK's default `pid@host`). */
+async function waitForWorker(client: Client, config: Config, pid: number, signal: AbortSignal): Promise<void> {
+  await waitUntil('the worker', WORKER_READY_TIMEOUT_MS, signal, async () => {
+    const { pollers } = await client.workflowService.describeTaskQueue({
+      namespace: config.temporal.namespace,
+      taskQueue: { name: TASK_QUEUE },
+    });
+    return pollers?.some((poller) => poller.identity?.startsWith(`${pid}@`)) ? true : undefined;
+  });
+}
+
+function tsxArgs(entryPoint: string): string[] {
+  return ['--import', 'tsx', path.join(REPO_ROOT, entryPoint)];
+}
+
+function withoutPassword(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.password = '';
+  return url.toString();
+}
+
+function readyBlock(lines: {
+  apiUrl: string;
+  temporalUiUrl: string;
+  config: Config;
+  sandboxUrl: string | undefined;
+}): string {
+  const { apiUrl, temporalUiUrl, config, sandboxUrl } = lines;
+  const curl =
+    `curl -sS -X POST ${apiUrl}/v1/messages -H "Authorization: Bearer <apiKey>" -H 'content-type: application/json' ` +
+    `-d '{"leadId":"lead-1","phone":"${DEMO_LEAD_PHONE}","body":"Hello from Demo"}'`;
+  const replyHint = sandboxUrl
+    ? `npm run cli -- sandbox reply --from ${DEMO_LEAD_PHONE} --to ${DEMO_SENDER} --text START`
+    : `reply START from ${DEMO_LEAD_PHONE} to your Vonage number`;
+  return [
+    '',
+    '==== sms-consent is ready ====',
+    `  API              ${apiUrl}`,
+    `  Temporal Web UI  ${temporalUiUrl}`,
+    `  Temporal gRPC    ${config.temporal.address} (namespace ${config.temporal.namespace})`,
+    `  Vonage           ${sandboxUrl ? `sandbox at ${sandboxUrl}` : `real API at ${config.vonage.apiHost}`}`,
+    `  Postgres         ${withoutPassword(config.databaseUrl)}`,
+    '',
+    '  Try it:',
+    `    npm run cli -- account create --name Demo --sender ${DEMO_SENDER} --a2p verified`,
+    `    ${curl}`,
+    `    ${replyHint}`,
+    '',
+    '  Ctrl+C stops everything.',
+    '',
+  ].join('\n');
+}
+
+/** Starts everything in order and prints the ready block; throws StoppingError when stopped midway. */
+async function startEverything(supervisor: Supervisor, config: Config, options: StartAllOptions): Promise<void> {
+  const { signal } = supervisor;
+  const host = reachableHost(config.host);
+  for (const [what, port] of [
+    ['the API (PORT)', config.port],
+    ...(config.vonage.isSandbox ? [['the sandbox (SANDBOX_PORT)', config.sandboxPort] as const] : []),
+  ] as const) {
+    if (await isListening(host, port)) {
+      throw new Error(`port ${port} for ${what} is already in use; is another \`make start\` running?`);
+    }
+  }
+
+  const temporal = await provideTemporal(supervisor, config, options);
+  const client = await waitForTemporal(config, signal);
+  try {
+    say(`Temporal answers at ${config.temporal.address}`);
+
+    await migrateToLatest(config.databaseUrl);
+    say(`Postgres migrated: ${withoutPassword(config.databaseUrl)}`);
+
+    let sandboxUrl: string | undefined;
+    if (config.vonage.isSandbox) {
+      sandboxUrl = `http://${host}:${config.sandboxPort}`;
+      supervisor.start('sandbox', process.execPath, tsxArgs('src/sandbox/main.ts'));
+      await waitUntil('the sandbox', SANDBOX_READY_TIMEOUT_MS, signal, async () =>
+        (await httpStatus(`${sandboxUrl}/_sandbox/health`)) === 200 ? true : undefined,
+      );
+    }
+
+    const worker = supervisor.start('worker', process.execPath, tsxArgs('src/worker.ts'));
+    await waitForWorker(client, config, worker.pid ?? -1, signal);
+
+    const apiUrl = `http://${host}:${config.port}`;
+    supervisor.start('api', process.execPath, tsxArgs('src/server.ts'));
+    await waitUntil('the API', API_READY_TIMEOUT_MS, signal, async () =>
+      (await httpStatus(`${apiUrl}/readyz`)) === 200 ? true : undefined,
+    );
+
+    console.log(readyBlock({ apiUrl, temporalUiUrl: temporal.uiUrl, config, sandboxUrl }));
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const supervisor = new Supervisor();
+  process.once('exit', () => supervisor.killRemaining());
+  try {
+    const config = loadConfig();
+    const options = parseOptions(argv, config);
+    if (options === undefined) return;
+
+    const onSignal = (signal: NodeJS.Signals) => void supervisor.stop(signal, 0);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      await startEverything(supervisor, config, options);
+    } catch (error) {
+      if (!(error instanceof StoppingError)) {
+        say(`startup failed: ${error instanceof Error ? error.message : String(error)}`);
+        void supervisor.stop('startup failed', 1);
+      }
+    }
+    // Runs until a signal or a dying child starts the stop (which may already have happened during startup).
+    if (!supervisor.signal.aborted) {
+      await new Promise<void>((resolve) =>
+        supervisor.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+    }
+    await supervisor.stop('done', 0);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    say('all stopped');
+  } catch (error) {
+    console.error(`[start-all] ${error instanceof Error ? error.message : String(error)}`);
+    supervisor.exitCode = 1;
+    await supervisor.stop('error', 1);
+  }
+  process.exitCode = supervisor.exitCode;
+}
+
+/** Parses --ui-port and --data-dir; undefined when commander already answered (--help, bad option). */
+function parseOptions(argv: string[], config: Config): StartAllOptions | undefined {
+  const defaultUiPort = Number(new URL(config.temporal.uiUrl).port || 8233);
+  const program = new Command('start-all')
+    .description(
+      'run Temporal (dev server), Postgres migrations, the sandbox, the worker and the API; Ctrl+C stops all',
+    )
+    .option('--ui-port <port>', 'Temporal Web UI port when the dev server is started here', String(defaultUiPort))
+    .option('--data-dir <dir>', 'where the dev server keeps temporal.sqlite', path.join(REPO_ROOT, '.data'))
+    .exitOverride();
+  try {
+    program.parse(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return undefined;
+    }
+    throw error;
+  }
+  const raw = program.opts<{ uiPort: string; dataDir: string }>();
+  const uiPort = Number(raw.uiPort);
+  if (!Number.isInteger(uiPort) || uiPort < 1 || uiPort > 65535)
+    throw new Error(`--ui-port ${raw.uiPort} is not a port`);
+  return { uiPort, dataDir: path.resolve(raw.dataDir) };
+}
+
+if (require.main === module) void main(process.argv);
