@@ -5,6 +5,7 @@ import { HttpError, validationError } from '../errors';
 import { toE164 } from '../phone';
 import { principalOf } from './auth';
 
+const EXPORT_PAGE = 1000;
 const exportQuery = z.object({ phone: z.string().trim().min(1).max(32) });
 
 /**
@@ -20,11 +21,18 @@ export function consentEventsRouter(deps: { knex: Knex }): Router {
     const phone = toE164(parsed.data.phone);
     if (!phone) throw new HttpError(400, 'invalid_phone', 'phone is not a valid phone number');
     const { accountId } = principalOf(res);
-    const stream = deps.knex('consent_events').where({ account_id: accountId, phone }).orderBy('id', 'asc').stream();
     res.status(200).type('application/x-ndjson');
     res.setHeader('content-disposition', 'attachment; filename="consent-history.jsonl"');
-    try {
-      for await (const row of stream) {
+    // Keyset pages by id: a long history is streamed without holding it in memory or a cursor open.
+    let afterId = 0;
+    for (;;) {
+      const rows = await deps
+        .knex('consent_events')
+        .where({ account_id: accountId, phone })
+        .andWhere('id', '>', afterId)
+        .orderBy('id', 'asc')
+        .limit(EXPORT_PAGE);
+      for (const row of rows) {
         const line = JSON.stringify({
           eventId: String(row.id),
           eventType: row.event_type,
@@ -42,8 +50,8 @@ export function consentEventsRouter(deps: { knex: Knex }): Router {
         });
         if (!res.write(`${line}\n`)) await new Promise((resolve) => res.once('drain', resolve));
       }
-    } finally {
-      stream.destroy();
+      if (rows.length < EXPORT_PAGE) break;
+      afterId = Number(rows[rows.length - 1].id);
     }
     res.end();
   });

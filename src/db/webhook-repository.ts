@@ -62,7 +62,6 @@ export class WebhookRepository {
             body: record.text,
             status: 'received',
             provider_message_id: record.providerMessageId,
-            created_at: record.receivedAt,
           })
           .onConflict('provider_message_id')
           .ignore();
