@@ -18,6 +18,7 @@ import { AccountsRepository } from './db/accounts-repository';
 import { MessagesRepository } from './db/messages-repository';
 import { WebhookRepository } from './db/webhook-repository';
 import { errorMiddleware, HttpError } from './errors';
+import { createApiMetrics } from './metrics';
 import { inboundMessageRouter } from './webhooks/inbound-message';
 import { messageStatusRouter } from './webhooks/message-status';
 import { requireVonageSignature } from './webhooks/signature-check';
@@ -61,6 +62,12 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  const metrics = createApiMetrics(deps.knex);
+  app.use(metrics.httpMetrics);
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -87,8 +94,18 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger,
   });
   const rawBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+  const countOutcome =
+    (webhook: 'inbound' | 'status'): express.RequestHandler =>
+    (_req, res, next) => {
+      res.once('finish', () => {
+        const outcome = res.statusCode < 300 ? (res.locals.webhookOutcome ?? 'ok') : `http_${res.statusCode}`;
+        metrics.webhookOutcome(webhook, String(outcome));
+      });
+      next();
+    };
   app.use(
     '/webhooks/vonage/inbound',
+    countOutcome('inbound'),
     rawBody,
     signature,
     inboundMessageRouter({
@@ -101,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(
     '/webhooks/vonage/status',
+    countOutcome('status'),
     rawBody,
     signature,
     messageStatusRouter({ client: deps.client, accounts, webhooks, logger: deps.logger }),

@@ -40,6 +40,7 @@ const envSchema = z.object({
   PHONE_HASH_KEY: z.string().min(16).default(DEV_PHONE_HASH_KEY),
   SANDBOX_PORT: portSchema.default(3100),
   WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  WORKER_METRICS_ADDRESS: optionalString,
   SEND_RECONCILE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
 });
@@ -72,6 +73,8 @@ export interface Config {
   workerShutdownGraceMs: number;
   /** How long a send whose outcome is unknown waits for Vonage's status callback before it is failed (never resent). */
   sendReconcileWindowMs: number;
+  /** host:port where the worker serves the Temporal SDK's Prometheus metrics; off when unset. */
+  workerMetricsAddress?: string;
 }
 
 /** Reads and validates the environment; throws one Error naming every bad variable. */
@@ -133,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_SECONDS,
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
     sendReconcileWindowMs: e.SEND_RECONCILE_WINDOW_MS,
+    workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
   };
   return deepFreeze(config);
 }

@@ -4,6 +4,8 @@ import { createActivities } from '../activities';
 import { ConsentRepository } from './db/consent-repository';
 import { createVonageClient, VonageSmsGateway, type VonageOptions } from './vonage/sms-gateway';
 import { TASK_QUEUE } from './temporal';
+import type { Logger } from 'pino';
+import { activityAttemptLogging } from './worker-logging';
 
 /** What a worker needs: built once by src/worker.ts, or by a test with its own server and database. */
 export interface WorkerSetup {
@@ -14,6 +16,8 @@ export interface WorkerSetup {
   vonage: VonageOptions;
   reconcileWindowMs?: number;
   shutdownGraceMs?: number;
+  /** Structured logger for one line per activity attempt. */
+  logger?: Logger;
   /** Pre-built workflow bundle (tests build one per file); otherwise bundled from workflows/. */
   workflowBundle?: { code: string };
 }
@@ -38,5 +42,6 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     activities,
     maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_ACTIVITIES,
     shutdownGraceTime: setup.shutdownGraceMs ?? 30_000,
+    ...(setup.logger ? { interceptors: { activity: [activityAttemptLogging(setup.logger)] } } : {}),
   });
 }

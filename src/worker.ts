@@ -4,13 +4,19 @@ import { createKnex } from './db/knex';
 import { createLogger } from './logger';
 import { connectWorker } from './temporal';
 import { createWorker, MAX_CONCURRENT_ACTIVITIES } from './worker-setup';
+import { temporalLoggerFor } from './worker-logging';
 
 /** Entry point: build knex + Vonage, create the activities, run the Worker until SIGTERM, then drain. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'worker' });
   Runtime.install({
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    logger: temporalLoggerFor(logger),
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      // The SDK's own runtime metrics (task slots, latencies, polls) for Prometheus.
+      ...(config.workerMetricsAddress ? { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } : {}),
+    },
   });
   const knex = createKnex({ databaseUrl: config.databaseUrl, poolMax: MAX_CONCURRENT_ACTIVITIES + 4 });
   const lockKnex = createKnex({ databaseUrl: config.databaseUrl, poolMax: MAX_CONCURRENT_ACTIVITIES });
@@ -24,6 +30,7 @@ async function main(): Promise<void> {
       vonage: config.vonage,
       shutdownGraceMs: config.workerShutdownGraceMs,
       reconcileWindowMs: config.sendReconcileWindowMs,
+      logger,
     });
     logger.info(
       { taskQueue: 'sms-consent', temporal: config.temporal.address, sandbox: config.vonage.isSandbox },

@@ -51,6 +51,7 @@ export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
     if (!account) {
       // Retrying cannot help: no account owns this number. Acknowledge so Vonage stops, and say so in the log.
       deps.logger.warn({ receivingNumber: maskPhone(to) }, 'inbound SMS for a number no account owns');
+      res.locals.webhookOutcome = 'ignored';
       res.status(200).json({ status: 'ignored', reason: 'unknown_number' });
       return;
     }
@@ -67,6 +68,7 @@ export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
       receivedAt,
     });
     if (isAlreadySignaled) {
+      res.locals.webhookOutcome = 'duplicate';
       res.status(200).json({ status: 'duplicate' });
       return;
     }
@@ -90,6 +92,7 @@ export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
       },
       'inbound SMS accepted',
     );
+    res.locals.webhookOutcome = `accepted_${classification.intent}`;
     res.status(200).json({ status: 'accepted', intent: classification.intent });
   });
   return router;

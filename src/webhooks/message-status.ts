@@ -66,6 +66,7 @@ export function messageStatusRouter(deps: StatusWebhookDeps): Router {
       );
     }
     if (!matched) deps.logger.warn({ messageUuid: body.message_uuid }, 'status for an unknown message');
+    res.locals.webhookOutcome = matched ? `applied_${body.status}` : 'ignored';
     res.status(200).json({ status: matched ? 'applied' : 'ignored' });
   });
   return router;
