@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * Paths redacted from every log line: phone numbers and message bodies are personal data (DESIGN.md), and
@@ -21,11 +21,14 @@ export const REDACT_PATHS = [
   '*.apiKey',
 ];
 
-/** The one structured logger of a process. */
-export function createLogger(options: { level: string; name: string }): Logger {
-  return pino({
-    name: options.name,
-    level: options.level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-  });
+/** The one structured logger of a process (stdout unless a destination is given, as tests do). */
+export function createLogger(options: { level: string; name: string }, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      name: options.name,
+      level: options.level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    destination,
+  );
 }

@@ -6,7 +6,8 @@ import { toE164 } from '../phone';
 import { principalOf } from './auth';
 
 const EXPORT_PAGE = 1000;
-const exportQuery = z.object({ phone: z.string().trim().min(1).max(32) });
+/** Query of GET /v1/consent-events/export. */
+export const consentExportQuerySchema = z.object({ phone: z.string().trim().min(1).max(32) });
 
 /**
  * GET /v1/consent-events/export?phone=: the number's full consent history (every ledger row, oldest first) as
@@ -16,7 +17,7 @@ const exportQuery = z.object({ phone: z.string().trim().min(1).max(32) });
 export function consentEventsRouter(deps: { knex: Knex }): Router {
   const router = Router();
   router.get('/export', async (req, res) => {
-    const parsed = exportQuery.safeParse(req.query);
+    const parsed = consentExportQuerySchema.safeParse(req.query);
     if (!parsed.success) throw validationError(parsed.error, 'query');
     const phone = toE164(parsed.data.phone);
     if (!phone) throw new HttpError(400, 'invalid_phone', 'phone is not a valid phone number');

@@ -17,17 +17,20 @@ import { principalOf, requireRole } from './auth';
 
 const SOURCES = ['sms', 'phone_call', 'email', 'web', 'operator'] as const;
 const MAX_IMPORT_ROWS = 100_000;
-const addBody = z
+/** Body of POST /v1/do-not-contact. */
+export const addDoNotContactSchema = z
   .object({
     phone: z.string().trim().min(1).max(32),
     source: z.enum(SOURCES),
     reason: z.string().trim().max(500).optional(),
   })
   .strict();
-const removeBody = z
+/** Body of DELETE /v1/do-not-contact. */
+export const removeDoNotContactSchema = z
   .object({ phone: z.string().trim().min(1).max(32), reason: z.string().trim().min(3).max(500) })
   .strict();
-const listQuery = z.object({
+/** Query of GET /v1/do-not-contact: one number (`phone`), or a page of the list. */
+export const doNotContactQuerySchema = z.object({
   phone: z.string().trim().min(1).max(32).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
@@ -55,7 +58,7 @@ export function doNotContactRouter(deps: DoNotContactRouteDeps): Router {
   };
 
   router.get('/', async (req, res) => {
-    const parsed = listQuery.safeParse(req.query);
+    const parsed = doNotContactQuerySchema.safeParse(req.query);
     if (!parsed.success) throw validationError(parsed.error, 'query');
     const { accountId } = principalOf(res);
     if (parsed.data.phone) {
@@ -71,7 +74,7 @@ export function doNotContactRouter(deps: DoNotContactRouteDeps): Router {
   });
 
   router.post('/', async (req, res) => {
-    const parsed = addBody.safeParse(req.body);
+    const parsed = addDoNotContactSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(parsed.error);
     const principal = principalOf(res);
     const phone = parsePhone(parsed.data.phone);
@@ -99,7 +102,7 @@ export function doNotContactRouter(deps: DoNotContactRouteDeps): Router {
   });
 
   router.delete('/', requireRole('admin'), async (req, res) => {
-    const parsed = removeBody.safeParse(req.body);
+    const parsed = removeDoNotContactSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(parsed.error);
     const principal = principalOf(res);
     const phone = parsePhone(parsed.data.phone);

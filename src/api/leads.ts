@@ -4,7 +4,8 @@ import type { MessagesRepository } from '../db/messages-repository';
 import { HttpError, validationError } from '../errors';
 import { principalOf } from './auth';
 
-const leadIdParam = z.string().min(1).max(128);
+/** The `:leadId` path parameter of /v1/leads. */
+export const leadIdSchema = z.string().min(1).max(128);
 
 /** GET /v1/leads/:leadId/messages and /consent: a lead's text history and consent, from Postgres. */
 export function leadsRouter(deps: { messages: MessagesRepository }): Router {
@@ -41,7 +42,7 @@ export function leadsRouter(deps: { messages: MessagesRepository }): Router {
 }
 
 function parseLeadId(raw: unknown): string {
-  const parsed = leadIdParam.safeParse(raw);
+  const parsed = leadIdSchema.safeParse(raw);
   if (!parsed.success) throw validationError(parsed.error, 'leadId');
   return parsed.data;
 }

@@ -5,10 +5,13 @@ import { ACCOUNT_TEXTS, previewText, validateAccountText, type AccountTextName }
 import { HttpError, validationError } from '../errors';
 import { principalOf, requireRole } from './auth';
 
-const textBody = z.object({ template: z.string().max(2000) }).strict();
-const a2pBody = z.object({ status: z.enum(['unverified', 'pending', 'verified', 'failed']) }).strict();
+/** Body of PUT /v1/settings/:name (an account text); the text rules are checked after parsing. */
+export const accountTextSchema = z.object({ template: z.string().max(2000) }).strict();
+/** Body of PUT /v1/settings/a2p. */
+export const a2pStatusSchema = z.object({ status: z.enum(['unverified', 'pending', 'verified', 'failed']) }).strict();
 const keywordList = z.array(z.string().trim().min(1).max(40)).max(50);
-const messagingBody = z
+/** Body of PUT /v1/settings/messaging. */
+export const messagingSettingsSchema = z
   .object({
     holdLimitDays: z.number().int().min(1).max(365).optional(),
     keywords: z
@@ -38,7 +41,7 @@ export function settingsRouter(deps: { accounts: AccountsRepository }): Router {
     res.json({ status: account.a2pStatus });
   });
   router.put('/a2p', requireRole('admin'), async (req, res) => {
-    const parsed = a2pBody.safeParse(req.body);
+    const parsed = a2pStatusSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(parsed.error);
     const principal = principalOf(res);
     await deps.accounts.setA2pStatus(principal.accountId, parsed.data.status, principal.keyId);
@@ -50,7 +53,7 @@ export function settingsRouter(deps: { accounts: AccountsRepository }): Router {
     res.json({ holdLimitDays: account.holdLimitSeconds / 86_400, keywords: account.keywords });
   });
   router.put('/messaging', requireRole('admin'), async (req, res) => {
-    const parsed = messagingBody.safeParse(req.body);
+    const parsed = messagingSettingsSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(parsed.error);
     const principal = principalOf(res);
     await deps.accounts.setMessagingSettings(
@@ -75,7 +78,7 @@ export function settingsRouter(deps: { accounts: AccountsRepository }): Router {
   router.put('/:name', requireRole('admin'), async (req, res) => {
     const name = String(req.params.name);
     if (!isAccountText(name)) throw new HttpError(404, 'not_found', 'no such setting');
-    const parsed = textBody.safeParse(req.body);
+    const parsed = accountTextSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(parsed.error);
     const template = parsed.data.template.trim();
     const problems = validateAccountText(name, template);

@@ -8,12 +8,15 @@ import { principalOf, requireRole } from './auth';
 
 const name = z.string().trim().min(1).max(100);
 const body = z.string().trim().min(1).max(1500);
-const createBody = z.object({ name, body }).strict();
-const updateBody = z
+/** Body of POST /v1/templates. */
+export const createTemplateSchema = z.object({ name, body }).strict();
+/** Body of PUT /v1/templates/:templateId. */
+export const updateTemplateSchema = z
   .object({ name: name.optional(), body: body.optional() })
   .strict()
   .refine((value) => value.name !== undefined || value.body !== undefined, 'give name or body');
-const templateId = z.uuid();
+/** The `:templateId` path parameter of /v1/templates. */
+export const templateIdSchema = z.uuid();
 
 /** /v1/templates: the account's SMS Text templates. Agents read; admins create, change and delete. */
 export function templatesRouter(deps: { templates: TemplatesRepository }): Router {
@@ -33,14 +36,14 @@ export function templatesRouter(deps: { templates: TemplatesRepository }): Route
     res.json({ ...template, ...describe(template) });
   });
   router.post('/', requireRole('admin'), async (req, res) => {
-    const parsed = createBody.safeParse(req.body);
+    const parsed = createTemplateSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(parsed.error);
     const template = await deps.templates.create(principalOf(res).accountId, parsed.data);
     if (!template) throw new HttpError(409, 'conflict', 'a template with this name exists');
     res.status(201).json({ ...template, ...describe(template) });
   });
   router.put('/:templateId', requireRole('admin'), async (req, res) => {
-    const parsed = updateBody.safeParse(req.body);
+    const parsed = updateTemplateSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(parsed.error);
     const result = await deps.templates.update(principalOf(res).accountId, parseId(req.params.templateId), parsed.data);
     if (result === 'missing') throw new HttpError(404, 'not_found', 'no such template');
@@ -56,7 +59,7 @@ export function templatesRouter(deps: { templates: TemplatesRepository }): Route
 }
 
 function parseId(raw: unknown): string {
-  const parsed = templateId.safeParse(raw);
+  const parsed = templateIdSchema.safeParse(raw);
   if (!parsed.success) throw new HttpError(400, 'invalid_request', 'templateId must be a UUID');
   return parsed.data;
 }

@@ -12,7 +12,8 @@ import { maskPhone, phoneKeyOf, toE164 } from '../phone';
 import { consentWorkflowStartOptions } from '../consent/workflow-start';
 import { parseJsonBody } from './signature-check';
 
-const inboundSchema = z.object({
+/** Body of POST /webhooks/vonage/inbound: a Vonage Messages API inbound SMS. */
+export const inboundMessageSchema = z.object({
   channel: z.literal('sms'),
   message_uuid: z.string().min(1).max(100),
   to: z.string().min(1).max(32),
@@ -38,7 +39,7 @@ export interface InboundWebhookDeps {
 export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
   const router = Router();
   router.post('/', async (req, res) => {
-    const parsed = inboundSchema.safeParse(parseJsonBody(req));
+    const parsed = inboundMessageSchema.safeParse(parseJsonBody(req));
     if (!parsed.success) throw validationError(parsed.error);
     const body = parsed.data;
     const to = toE164(body.to);

@@ -9,7 +9,8 @@ import { validationError } from '../errors';
 import { toE164 } from '../phone';
 import { parseJsonBody } from './signature-check';
 
-const statusSchema = z.object({
+/** Body of POST /webhooks/vonage/status: a Vonage Messages API status callback. */
+export const messageStatusSchema = z.object({
   message_uuid: z.string().min(1).max(100),
   to: z.string().min(1).max(32),
   from: z.string().min(1).max(32),
@@ -32,7 +33,7 @@ export interface StatusWebhookDeps {
 export function messageStatusRouter(deps: StatusWebhookDeps): Router {
   const router = Router();
   router.post('/', async (req, res) => {
-    const parsed = statusSchema.safeParse(parseJsonBody(req));
+    const parsed = messageStatusSchema.safeParse(parseJsonBody(req));
     if (!parsed.success) throw validationError(parsed.error);
     const body = parsed.data;
     // On a status callback `from` is our sending number: that is how the account is found.

@@ -9,6 +9,7 @@ import pino from 'pino';
 import { createApp } from '../../src/app';
 import { AccountsRepository, type A2pStatus } from '../../src/db/accounts-repository';
 import { createKnex } from '../../src/db/knex';
+import { createLogger } from '../../src/logger';
 import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
 import { createWorker } from '../../src/worker-setup';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -43,8 +44,8 @@ export interface TestSystem {
   newLeadPhone(): string;
   startInProcessWorker(): Promise<void>;
   stopInProcessWorker(): Promise<void>;
-  /** Runs `src/worker.ts` as its own process (so a test can SIGKILL it). */
-  spawnWorker(): ChildProcess;
+  /** Runs `src/worker.ts` as its own process (so a test can SIGKILL or SIGTERM it). */
+  spawnWorker(options?: { logLevel?: string; onOutput?: (line: string) => void }): ChildProcess;
   close(): Promise<void>;
 }
 
@@ -65,7 +66,12 @@ function uniqueNumber(areaAndExchange: string): string {
 
 /** Starts the whole system for one test file. */
 export async function startSystem(
-  options: { inProcessWorker?: boolean; statusDelayMs?: number } = {},
+  options: {
+    inProcessWorker?: boolean;
+    statusDelayMs?: number;
+    /** Receives every log line of the API and the sandbox (JSON), at debug level. */
+    onLogLine?: (line: string) => void;
+  } = {},
 ): Promise<TestSystem> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -79,7 +85,9 @@ export async function startSystem(
     },
   });
   const db = await createTestDatabase();
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.onLogLine
+    ? createLogger({ level: 'debug', name: 'test' }, { write: (line: string) => options.onLogLine?.(line.trimEnd()) })
+    : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const sandbox = createSandbox({
     apiKey: SANDBOX_CREDENTIAL,
     apiSecret: SANDBOX_CREDENTIAL,
@@ -179,13 +187,13 @@ export async function startSystem(
       worker = undefined;
       workerRun = undefined;
     },
-    spawnWorker() {
+    spawnWorker(spawnOptions = {}) {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/worker.ts')], {
         cwd: REPO_ROOT,
         env: {
           ...process.env,
           NODE_ENV: 'test',
-          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+          LOG_LEVEL: spawnOptions.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'warn',
           DATABASE_URL: db.url,
           TEMPORAL_ADDRESS: env.address,
           TEMPORAL_NAMESPACE: env.namespace ?? 'default',
@@ -194,8 +202,21 @@ export async function startSystem(
           PHONE_HASH_KEY,
           VONAGE_TIMEOUT_MS: '5000',
         },
-        stdio: ['ignore', 'inherit', 'inherit'],
+        stdio: ['ignore', spawnOptions.onOutput ? 'pipe' : 'inherit', spawnOptions.onOutput ? 'pipe' : 'inherit'],
       });
+      if (spawnOptions.onOutput) {
+        const onOutput = spawnOptions.onOutput;
+        for (const stream of [child.stdout, child.stderr]) {
+          let buffered = '';
+          stream?.setEncoding('utf8');
+          stream?.on('data', (chunk: string) => {
+            buffered += chunk;
+            const lines = buffered.split('\n');
+            buffered = lines.pop() ?? '';
+            for (const line of lines) onOutput(line);
+          });
+        }
+      }
       children.add(child);
       child.once('exit', () => children.delete(child));
       return child;
