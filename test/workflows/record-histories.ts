@@ -1,0 +1,96 @@
+/**
+ * Records workflow histories for the replay test: runs real scenarios against the real stack and writes each
+ * workflow's history to test/workflows/histories/<scenario>.json. Run it when the workflow changes on purpose,
+ * AFTER guarding the change with `patched()`, and commit the new files beside the old ones (never replace the old:
+ * they are the running executions a deploy must still replay).
+ *
+ *   npx tsx test/workflows/record-histories.ts
+ */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { temporalCliPath } from '../support/temporal-cli';
+import { phoneKeyOf } from '../../src/phone';
+import { smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
+import { PHONE_HASH_KEY, startSystem, waitFor } from '../support/system';
+
+async function main(): Promise<void> {
+  const system = await startSystem();
+  try {
+    const account = await system.createAccount();
+    const queue = (leadId: string, phone: string, body: string) =>
+      system.api('POST', '/v1/messages', { key: account.agentKey, body: { leadId, phone, body } });
+    const reply = (phone: string, text: string) =>
+      system.sandbox.reply({ from: phone, to: account.senderNumber, text });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+    const scenarios: Record<string, string> = {};
+
+    const optIn = system.newLeadPhone();
+    await queue('lead-h1', optIn, 'first');
+    await queue('lead-h1', optIn, 'second');
+    await queue('lead-h2', optIn, 'duplicate lead');
+    await reply(optIn, 'START');
+    await waitFor('released', () => system.sandbox.sent({ to: optIn }).length >= 5);
+    await queue('lead-h1', optIn, 'after accept');
+    await reply(optIn, 'HELP');
+    scenarios['opt-in-release-help'] = optIn;
+
+    const stop = system.newLeadPhone();
+    await queue('lead-h3', stop, 'held then cancelled');
+    await reply(stop, 'STOP');
+    await reply(stop, 'stop again');
+    await queue('lead-h3', stop, 'blocked');
+    await reply(stop, 'START');
+    await queue('lead-h3', stop, 'after resubscribe');
+    scenarios['stop-block-resubscribe'] = stop;
+
+    const dnc = system.newLeadPhone();
+    await queue('lead-h4', dnc, 'held');
+    await system.api('POST', '/v1/do-not-contact', { key: account.agentKey, body: { phone: dnc, source: 'email' } });
+    await settle();
+    await system.api('DELETE', '/v1/do-not-contact', {
+      key: account.adminKey,
+      body: { phone: dnc, reason: 'wrong lead' },
+    });
+    await settle();
+    await queue('lead-h4', dnc, 'fresh opt-in');
+    scenarios['do-not-contact-added-removed'] = dnc;
+
+    const unverified = await system.createAccount({ a2pStatus: 'pending' });
+    const notSent = system.newLeadPhone();
+    await system.api('POST', '/v1/messages', {
+      key: unverified.agentKey,
+      body: { leadId: 'lead-h5', phone: notSent, body: 'x' },
+    });
+    await system.api('PUT', '/v1/settings/a2p', { key: unverified.adminKey, body: { status: 'verified' } });
+    await system.api('POST', '/v1/messages', {
+      key: unverified.agentKey,
+      body: { leadId: 'lead-h5', phone: notSent, body: 'y' },
+    });
+
+    await settle();
+    const accountOf = (name: string) =>
+      name === 'a2p-not-sent-then-verified' ? unverified.accountId : account.accountId;
+    scenarios['a2p-not-sent-then-verified'] = notSent;
+    for (const [name, phone] of Object.entries(scenarios)) {
+      const workflowId = smsConsentWorkflowId(accountOf(name), phoneKeyOf(phone, PHONE_HASH_KEY));
+      // The CLI writes the canonical proto JSON that historyFromJSON reads back.
+      const { stdout } = await promisify(execFile)(
+        temporalCliPath(),
+        ['workflow', 'show', '--address', system.env.address, '--workflow-id', workflowId, '--output', 'json'],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
+      const file = path.join(__dirname, 'histories', `${name}.json`);
+      await writeFile(file, stdout);
+      console.log(`wrote ${file} (${(JSON.parse(stdout) as { events: unknown[] }).events.length} events)`);
+    }
+  } finally {
+    await system.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

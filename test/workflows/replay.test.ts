@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { Worker } from '@temporalio/worker';
+
+const HISTORIES = path.join(__dirname, 'histories');
+
+describe('smsConsentWorkflow replay', () => {
+  it('replays every committed history without nondeterminism when the workflow code changes', async () => {
+    const files = (await readdir(HISTORIES)).filter((file) => file.endsWith('.json')).sort();
+    assert.ok(files.length >= 4, 'committed histories are present');
+    const histories = await Promise.all(
+      files.map(async (file) => ({
+        workflowId: path.basename(file, '.json'),
+        history: JSON.parse(await readFile(path.join(HISTORIES, file), 'utf8')) as unknown,
+      })),
+    );
+
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../../workflows') },
+      histories,
+    )) {
+      replayed += 1;
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+
+    assert.equal(replayed, files.length);
+    assert.deepEqual(failures, []);
+  });
+});
