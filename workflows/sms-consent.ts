@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -191,6 +192,7 @@ class NumberConsent {
     const messageId = recorded.messageId;
 
     if (recorded.isOnDoNotContact || this.state.isOptedOut || lead?.status === 'rejected') {
+      if (recorded.isOnDoNotContact) this.noteOptedOutInPostgres();
       await acts.setMessageStatus({
         accountId: this.ref.accountId,
         messageIds: [messageId],
@@ -328,11 +330,21 @@ class NumberConsent {
     }
   }
 
+  /**
+   * Postgres has the number on Do Not Contact although no STOP reached this workflow (a CSV import, or a STOP
+   * that raced the opt-in to the gate). Remember it, so a later START re-subscribes the number (DESIGN: rejected +
+   * START → accepted). Patched: executions that ran before this rule replay as they ran.
+   */
+  private noteOptedOutInPostgres(): void {
+    if (patched('postgres-do-not-contact-marks-opted-out')) this.state.isOptedOut = true;
+  }
+
   private async sendOptIn(leadId: string, actor?: string): Promise<SendTextResult> {
     const optInMessageId = uuid4();
     const result = await this.send(optInMessageId, 'opt_in', leadId);
     const isSent = result.status === 'sent' || result.status === 'delivered';
     const newStatus: LeadOptInStatus = isSent ? 'sent' : result.status === 'blocked' ? 'rejected' : 'not_sent';
+    if (result.status === 'blocked') this.noteOptedOutInPostgres();
     await this.changeLeads([leadId], newStatus, {
       eventType: isSent ? 'opt_in_sent' : 'opt_in_not_sent',
       source: 'system',

@@ -1,0 +1,419 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import type { Knex } from 'knex';
+import { createActivities, type OutboundKind, type SendTextResult } from '../../activities';
+import { FOOTER } from '../../src/consent/footer';
+import { AccountsRepository, type A2pStatus } from '../../src/db/accounts-repository';
+import { ConsentRepository } from '../../src/db/consent-repository';
+import { createKnex } from '../../src/db/knex';
+import { WebhookRepository } from '../../src/db/webhook-repository';
+import { phoneKeyOf } from '../../src/phone';
+import { createSandbox, type Sandbox, type SandboxListener } from '../../src/sandbox/sandbox';
+import { createVonageClient, VonageSmsGateway } from '../../src/vonage/sms-gateway';
+import { smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { waitFor } from '../support/system';
+
+const SANDBOX_CREDENTIAL = 'sandbox';
+const PHONE_HASH_KEY = 'activity-test-phone-hash-key';
+const DEFAULT_RECONCILE_WINDOW_MS = 60_000;
+
+/** Expected refusals and retryable failures log warnings; only errors are worth reading in test output. */
+const QUIET_LOGGER = new DefaultLogger('ERROR');
+
+const countFooter = (text: string) => text.split(FOOTER).length - 1;
+
+let numberCounter = 0;
+/** A unique number in `+1<areaAndExchange><4 digits>`; `13055559` numbers are the sandbox's invalid ones. */
+function uniqueNumber(areaAndExchange: string): string {
+  numberCounter += 1;
+  const digits = 11 - 1 - areaAndExchange.length;
+  const line = ((process.pid * 7919 + numberCounter * 104729 + Date.now()) % 10 ** digits)
+    .toString()
+    .padStart(digits, '0');
+  return `+1${areaAndExchange}${line}`;
+}
+
+/** Runs one activity call the way a worker would, in its own mock activity context. */
+function runActivity<P extends unknown[], R>(fn: (...args: P) => Promise<R>, ...args: P): Promise<R> {
+  return new MockActivityEnvironment(undefined, { logger: QUIET_LOGGER }).run(fn, ...args);
+}
+
+/** Asserts that `promise` rejects with a retryable ApplicationFailure of `type`. */
+async function assertRetryableFailure(promise: Promise<unknown>, type: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(error)}`);
+    assert.equal(error.type, type);
+    assert.equal(error.nonRetryable, false);
+    return true;
+  });
+}
+
+describe('messaging activities', () => {
+  let db: TestDatabase;
+  let lockKnex: Knex;
+  let sandbox: Sandbox;
+  let sandboxListener: SandboxListener;
+  let accounts: AccountsRepository;
+  let webhooks: WebhookRepository;
+
+  before(async () => {
+    db = await createTestDatabase();
+    lockKnex = createKnex({ databaseUrl: db.url, poolMax: 4 });
+    sandbox = createSandbox({
+      apiKey: SANDBOX_CREDENTIAL,
+      apiSecret: SANDBOX_CREDENTIAL,
+      signatureSecret: 'activity-test-signature-secret',
+    });
+    sandboxListener = await sandbox.listen(0, '127.0.0.1');
+    accounts = new AccountsRepository(db.knex);
+    webhooks = new WebhookRepository(db.knex);
+  });
+  afterEach(() => {
+    sandbox.setFault(null);
+  });
+  after(async () => {
+    await sandboxListener?.close();
+    await lockKnex?.destroy();
+    await db?.drop();
+  });
+
+  /** The real activities over the test database and the real Vonage SDK pointed at the sandbox. */
+  function activitiesWith(options: { timeoutMs?: number; reconcileWindowMs?: number } = {}) {
+    const vonage = createVonageClient({
+      apiHost: sandboxListener.url,
+      apiKey: SANDBOX_CREDENTIAL,
+      apiSecret: SANDBOX_CREDENTIAL,
+      timeoutMs: options.timeoutMs ?? 5000,
+    });
+    return createActivities({
+      store: new ConsentRepository(db.knex, lockKnex),
+      sms: new VonageSmsGateway(vonage),
+      reconcileWindowMs: options.reconcileWindowMs ?? DEFAULT_RECONCILE_WINDOW_MS,
+    });
+  }
+
+  /** A new account and a new lead number on it; every test owns its rows. */
+  async function newNumber(options: { a2pStatus?: A2pStatus; phone?: string } = {}) {
+    const account = await accounts.createAccount({
+      name: 'Acme Realty',
+      senderNumber: uniqueNumber('201555'),
+      a2pStatus: options.a2pStatus ?? 'verified',
+    });
+    const phone = options.phone ?? uniqueNumber('212555');
+    const phoneKey = phoneKeyOf(phone, PHONE_HASH_KEY);
+    return { accountId: account.id, phone, phoneKey, workflowId: smsConsentWorkflowId(account.id, phoneKey), account };
+  }
+  type TestNumber = Awaited<ReturnType<typeof newNumber>>;
+
+  const sendInput = (number: TestNumber, kind: OutboundKind, messageId: string = randomUUID(), leadId = 'lead-1') => ({
+    accountId: number.accountId,
+    phone: number.phone,
+    phoneKey: number.phoneKey,
+    workflowId: number.workflowId,
+    messageId,
+    kind,
+    leadId,
+  });
+
+  async function queueLeadText(number: TestNumber, leadId: string, body: string): Promise<string> {
+    const messageId = randomUUID();
+    await runActivity(activitiesWith().recordQueuedMessage, {
+      accountId: number.accountId,
+      phone: number.phone,
+      phoneKey: number.phoneKey,
+      workflowId: number.workflowId,
+      messageId,
+      leadId,
+      body,
+    });
+    return messageId;
+  }
+
+  async function recordConsent(
+    number: TestNumber,
+    change: { eventType: 'opted_in' | 'opted_out'; leadIds: string[]; doNotContact?: 'add' | 'remove' },
+    eventKey: string = randomUUID(),
+  ): Promise<void> {
+    await runActivity(activitiesWith().recordConsentChange, {
+      accountId: number.accountId,
+      phone: number.phone,
+      phoneKey: number.phoneKey,
+      workflowId: number.workflowId,
+      eventKey,
+      source: 'sms',
+      newStatus: change.eventType === 'opted_in' ? 'accepted' : 'rejected',
+      occurredAt: new Date().toISOString(),
+      rawText: change.eventType === 'opted_in' ? 'START' : 'STOP',
+      ...change,
+    });
+  }
+
+  async function messageRow(messageId: string) {
+    return db.knex('messages').where({ id: messageId }).first();
+  }
+
+  describe('sendText', () => {
+    it('sends the opt-in once with the footer exactly once when the lead is new', async () => {
+      const number = await newNumber();
+      const input = sendInput(number, 'opt_in');
+
+      const result = await runActivity(activitiesWith().sendText, input);
+
+      const sent = sandbox.sent({ to: number.phone });
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0]?.clientRef, input.messageId);
+      assert.equal(sent[0]?.text, `${number.account.optInTemplate}\n${FOOTER}`);
+      assert.equal(countFooter(sent[0]?.text ?? ''), 1);
+      assert.ok(sent[0]?.text.endsWith(FOOTER));
+      assert.deepEqual(result, {
+        status: 'sent',
+        text: sent[0]?.text,
+        providerMessageId: sent[0]?.messageUuid,
+        reason: undefined,
+      } satisfies SendTextResult);
+      const row = await messageRow(input.messageId);
+      assert.equal(row.status, 'sent');
+      assert.equal(row.kind, 'opt_in');
+      assert.equal(row.provider_message_id, sent[0]?.messageUuid);
+    });
+
+    it('sends nothing more and returns the same providerMessageId when called again with the same messageId', async () => {
+      const number = await newNumber();
+      const input = sendInput(number, 'opt_in');
+      const first = await runActivity(activitiesWith().sendText, input);
+
+      const again = await runActivity(activitiesWith().sendText, input);
+
+      assert.equal(sandbox.sent({ to: number.phone }).length, 1);
+      assert.equal(again.status, 'sent');
+      assert.equal(again.providerMessageId, first.providerMessageId);
+      assert.equal(again.text, first.text);
+    });
+
+    for (const a2pStatus of ['unverified', 'pending', 'failed'] as const) {
+      it(`fails every kind with a2p_not_verified and sends nothing when the account's A2P status is ${a2pStatus}`, async () => {
+        const number = await newNumber({ a2pStatus });
+        const leadTextId = await queueLeadText(number, 'lead-1', 'Hi Dana');
+        await recordConsent(number, { eventType: 'opted_in', leadIds: ['lead-1'] });
+        const kinds: OutboundKind[] = ['opt_in', 'opt_out_confirmation', 'opt_in_confirmation', 'help_reply'];
+
+        const results = [await runActivity(activitiesWith().sendText, sendInput(number, 'lead', leadTextId))];
+        for (const kind of kinds) results.push(await runActivity(activitiesWith().sendText, sendInput(number, kind)));
+
+        for (const result of results) {
+          assert.equal(result.status, 'failed');
+          assert.equal(result.reason, 'a2p_not_verified');
+        }
+        assert.equal((await messageRow(leadTextId)).status, 'failed');
+        assert.deepEqual(sandbox.sent({ to: number.phone }), []);
+      });
+    }
+
+    it('blocks lead texts, opt-ins and opt-in confirmations but sends the opt-out confirmation and HELP reply when the number is on Do Not Contact', async () => {
+      const number = await newNumber();
+      const leadTextId = await queueLeadText(number, 'lead-1', 'Hi Dana');
+      await recordConsent(number, { eventType: 'opted_in', leadIds: ['lead-1'] });
+      await recordConsent(number, { eventType: 'opted_out', leadIds: [], doNotContact: 'add' });
+      const sendText = activitiesWith().sendText;
+
+      const lead = await runActivity(sendText, sendInput(number, 'lead', leadTextId));
+      const optIn = await runActivity(sendText, sendInput(number, 'opt_in', randomUUID(), 'lead-2'));
+      const optInConfirmation = await runActivity(sendText, sendInput(number, 'opt_in_confirmation'));
+      const optOutConfirmation = await runActivity(sendText, sendInput(number, 'opt_out_confirmation'));
+      const helpReply = await runActivity(sendText, sendInput(number, 'help_reply'));
+
+      for (const blocked of [lead, optIn, optInConfirmation]) {
+        assert.equal(blocked.status, 'blocked');
+        assert.equal(blocked.reason, 'do_not_contact');
+      }
+      assert.equal((await messageRow(leadTextId)).status, 'blocked');
+      assert.equal(optOutConfirmation.status, 'sent');
+      assert.equal(helpReply.status, 'sent');
+      assert.deepEqual(
+        sandbox.sent({ to: number.phone }).map((message) => message.text),
+        [`${number.account.optOutConfirmationTemplate}\n${FOOTER}`, `${number.account.helpTemplate}\n${FOOTER}`],
+      );
+    });
+
+    it('blocks a lead text with not_opted_in and sends nothing when the lead has not accepted', async () => {
+      const number = await newNumber();
+      const leadTextId = await queueLeadText(number, 'lead-1', 'Hi Dana');
+
+      const result = await runActivity(activitiesWith().sendText, sendInput(number, 'lead', leadTextId));
+
+      assert.equal(result.status, 'blocked');
+      assert.equal(result.reason, 'not_opted_in');
+      assert.equal((await messageRow(leadTextId)).status, 'blocked');
+      assert.deepEqual(sandbox.sent({ to: number.phone }), []);
+    });
+
+    it('sends the lead text once with the footer exactly once when the lead has accepted', async () => {
+      const number = await newNumber();
+      const leadTextId = await queueLeadText(number, 'lead-1', 'Hi Dana, the house on Elm St is available.');
+      await recordConsent(number, { eventType: 'opted_in', leadIds: ['lead-1'] });
+
+      const result = await runActivity(activitiesWith().sendText, sendInput(number, 'lead', leadTextId));
+
+      assert.equal(result.status, 'sent');
+      const sent = sandbox.sent({ to: number.phone });
+      assert.deepEqual(
+        sent.map((message) => message.text),
+        [`Hi Dana, the house on Elm St is available.\n${FOOTER}`],
+      );
+      assert.equal((await messageRow(leadTextId)).status, 'sent');
+    });
+
+    for (const mode of ['http500', 'http429'] as const) {
+      it(`throws a retryable ProviderUnavailable, requeues the row and sends once after the fault clears when the sandbox answers ${mode}`, async () => {
+        const number = await newNumber();
+        const input = sendInput(number, 'opt_in');
+        sandbox.setFault({ mode });
+
+        const failing = runActivity(activitiesWith().sendText, input);
+
+        await assertRetryableFailure(failing, 'ProviderUnavailable');
+        const requeued = await messageRow(input.messageId);
+        assert.equal(requeued.status, 'queued');
+        assert.equal(requeued.send_attempted_at, null);
+        assert.deepEqual(sandbox.sent({ to: number.phone }), []);
+        sandbox.setFault(null);
+        const retried = await runActivity(activitiesWith().sendText, input);
+        assert.equal(retried.status, 'sent');
+        assert.equal(sandbox.sent({ to: number.phone }).length, 1);
+        assert.equal((await messageRow(input.messageId)).status, 'sent');
+      });
+    }
+
+    it('throws SendOutcomeUnknown, keeps the row sending and sends nothing on retry when the SDK times out', async () => {
+      const number = await newNumber();
+      const input = sendInput(number, 'opt_in');
+      const impatient = activitiesWith({ timeoutMs: 300 });
+      sandbox.setFault({ mode: 'timeout', delayMs: 10_000 });
+
+      const timedOut = runActivity(impatient.sendText, input);
+
+      await assertRetryableFailure(timedOut, 'SendOutcomeUnknown');
+      assert.equal((await messageRow(input.messageId)).status, 'sending');
+      sandbox.setFault(null);
+      await assertRetryableFailure(runActivity(impatient.sendText, input), 'SendOutcomeUnknown');
+      assert.equal((await messageRow(input.messageId)).status, 'sending');
+      assert.deepEqual(sandbox.sent({ to: number.phone }), []);
+    });
+
+    it('returns sent without a second send when the status callback reconciled a send whose answer was lost', async () => {
+      const number = await newNumber();
+      const input = sendInput(number, 'opt_in');
+      const impatient = activitiesWith({ timeoutMs: 300 });
+      // The sandbox takes the text after the SDK gave up: Vonage has it, we do not know.
+      sandbox.setFault({ mode: 'slow', delayMs: 800, remaining: 1 });
+      await assertRetryableFailure(runActivity(impatient.sendText, input), 'SendOutcomeUnknown');
+      const [taken] = await waitFor('the sandbox to take the slow text', () => {
+        const sent = sandbox.sent({ to: number.phone });
+        return sent.length === 1 ? sent : undefined;
+      });
+
+      const reconciled = await webhooks.recordStatus({
+        accountId: number.accountId,
+        providerMessageId: taken!.messageUuid,
+        clientRef: taken!.clientRef,
+        status: 'submitted',
+        timestamp: new Date().toISOString(),
+      });
+      const result = await runActivity(impatient.sendText, input);
+
+      assert.equal(taken!.clientRef, input.messageId);
+      assert.equal(reconciled.matched, true);
+      assert.equal(result.status, 'sent');
+      assert.equal(result.providerMessageId, taken!.messageUuid);
+      assert.equal(sandbox.sent({ to: number.phone }).length, 1);
+      const row = await messageRow(input.messageId);
+      assert.equal(row.status, 'sent');
+      assert.equal(row.provider_message_id, taken!.messageUuid);
+    });
+
+    it('fails with send_outcome_unknown and never resends when a sending row is older than the reconcile window', async () => {
+      const number = await newNumber();
+      const input = sendInput(number, 'opt_in');
+      const impatient = activitiesWith({ timeoutMs: 200, reconcileWindowMs: 500 });
+      sandbox.setFault({ mode: 'timeout', delayMs: 10_000 });
+      await assertRetryableFailure(runActivity(impatient.sendText, input), 'SendOutcomeUnknown');
+      sandbox.setFault(null);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+
+      const result = await runActivity(impatient.sendText, input);
+
+      assert.equal(result.status, 'failed');
+      assert.equal(result.reason, 'send_outcome_unknown');
+      const row = await messageRow(input.messageId);
+      assert.equal(row.status, 'failed');
+      assert.equal(row.reason, 'send_outcome_unknown');
+      assert.deepEqual(sandbox.sent({ to: number.phone }), []);
+      const again = await runActivity(impatient.sendText, input);
+      assert.equal(again.status, 'failed');
+      assert.deepEqual(sandbox.sent({ to: number.phone }), []);
+    });
+
+    it('fails with invalid_number and records nothing at the sandbox when the provider refuses the number', async () => {
+      const number = await newNumber({ phone: uniqueNumber('3055559') });
+      const input = sendInput(number, 'opt_in');
+
+      const result = await runActivity(activitiesWith().sendText, input);
+
+      assert.equal(result.status, 'failed');
+      assert.equal(result.reason, 'invalid_number');
+      const row = await messageRow(input.messageId);
+      assert.equal(row.status, 'failed');
+      assert.equal(row.reason, 'invalid_number');
+      assert.deepEqual(sandbox.sent({ to: number.phone }), []);
+    });
+  });
+
+  describe('recordConsentChange', () => {
+    it('appends each ledger row once when the same eventKey is recorded twice', async () => {
+      const number = await newNumber();
+      await queueLeadText(number, 'lead-1', 'Hi Dana');
+      const eventKey = `test:${randomUUID()}`;
+
+      await recordConsent(number, { eventType: 'opted_out', leadIds: ['lead-1'], doNotContact: 'add' }, eventKey);
+      await recordConsent(number, { eventType: 'opted_out', leadIds: ['lead-1'], doNotContact: 'add' }, eventKey);
+
+      const rows = await db
+        .knex('consent_events')
+        .where('event_key', 'like', `${eventKey}%`)
+        .orderBy('id')
+        .select('event_key', 'event_type', 'lead_id');
+      assert.deepEqual(rows, [
+        { event_key: `${eventKey}:lead-1`, event_type: 'opted_out', lead_id: 'lead-1' },
+        { event_key: `${eventKey}:dnc-add`, event_type: 'do_not_contact_added', lead_id: null },
+      ]);
+      const lead = await db
+        .knex('lead_consents')
+        .where({ account_id: number.accountId, lead_id: 'lead-1', phone: number.phone })
+        .first('status');
+      assert.equal(lead.status, 'rejected');
+    });
+
+    it('is refused by the database when a consent_events row is updated or deleted', async () => {
+      const number = await newNumber();
+      const eventKey = `test:${randomUUID()}`;
+      await recordConsent(number, { eventType: 'opted_out', leadIds: [] }, eventKey);
+      const ledgerRow = () => db.knex('consent_events').where({ event_key: eventKey });
+
+      const [update, remove] = await Promise.allSettled([ledgerRow().update({ raw_text: 'START' }), ledgerRow().del()]);
+
+      assert.equal(update.status, 'rejected');
+      assert.equal(update.reason.code, '42501');
+      assert.match(update.reason.message, /consent_events is append-only: UPDATE refused/);
+      assert.equal(remove.status, 'rejected');
+      assert.equal(remove.reason.code, '42501');
+      assert.match(remove.reason.message, /consent_events is append-only: DELETE refused/);
+      const row = await ledgerRow().first('raw_text');
+      assert.equal(row.raw_text, 'STOP');
+    });
+  });
+});
