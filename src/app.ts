@@ -19,6 +19,8 @@ import { MessagesRepository } from './db/messages-repository';
 import { WebhookRepository } from './db/webhook-repository';
 import { errorMiddleware, HttpError } from './errors';
 import { createApiMetrics } from './metrics';
+import { buildOpenApiDocument } from './openapi';
+import { renderDocsPage } from './openapi/docs-page';
 import { inboundMessageRouter } from './webhooks/inbound-message';
 import { messageStatusRouter } from './webhooks/message-status';
 import { requireVonageSignature } from './webhooks/signature-check';
@@ -95,6 +97,16 @@ export function createApp(deps: AppDeps): Express {
     res
       .status(postgres && temporal ? 200 : 503)
       .json({ status: postgres && temporal ? 'ready' : 'not_ready', postgres, temporal });
+  });
+
+  // Public, like /healthz: the document describes the interface, never an account's data.
+  const openApiDocument = buildOpenApiDocument();
+  const docsPage = renderDocsPage(openApiDocument);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage);
   });
 
   const signature = requireVonageSignature({

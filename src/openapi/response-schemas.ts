@@ -153,6 +153,9 @@ export const doNotContactPageSchema = z.object({
   nextCursor: z.string().optional().describe('pass as cursor for the next page; absent on the last page'),
 });
 
+/** 200 of GET /v1/do-not-contact: a lookup with `phone`, a page without. */
+export const doNotContactSearchResultSchema = z.union([doNotContactLookupSchema, doNotContactPageSchema]);
+
 /** 201/200 of POST /v1/do-not-contact. */
 export const doNotContactAddedSchema = doNotContactEntrySchema.extend({
   isNew: z.boolean().describe('false when the number was already listed (nothing changed)'),
