@@ -29,8 +29,10 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop);
   });
   logger.info('shutting down: no new requests, finishing those in flight');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Idle keep-alive sockets would hold close() open; requests in flight finish and then their sockets close.
   server.closeIdleConnections();
+  await closed;
   await client.connection.close();
   await knex.destroy();
 }
