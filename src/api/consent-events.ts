@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { numberEventsPage } from '../db/messages-repository';
 import { HttpError, validationError } from '../errors';
 import { toE164 } from '../phone';
 import { principalOf } from './auth';
@@ -27,32 +28,13 @@ export function consentEventsRouter(deps: { knex: Knex }): Router {
     // Keyset pages by id: a long history is streamed without holding it in memory or a cursor open.
     let afterId = 0;
     for (;;) {
-      const rows = await deps
-        .knex('consent_events')
-        .where({ account_id: accountId, phone })
-        .andWhere('id', '>', afterId)
-        .orderBy('id', 'asc')
-        .limit(EXPORT_PAGE);
-      for (const row of rows) {
-        const line = JSON.stringify({
-          eventId: String(row.id),
-          eventType: row.event_type,
-          source: row.source,
-          phone: row.phone,
-          leadId: row.lead_id,
-          rawText: row.raw_text,
-          providerMessageId: row.provider_message_id,
-          optInText: row.opt_in_text,
-          actor: row.actor,
-          messageId: row.message_id,
-          details: row.details,
-          occurredAt: new Date(row.occurred_at).toISOString(),
-          recordedAt: new Date(row.recorded_at).toISOString(),
-        });
-        if (!res.write(`${line}\n`)) await new Promise((resolve) => res.once('drain', resolve));
+      const events = await numberEventsPage(deps.knex, accountId, phone, afterId, EXPORT_PAGE);
+      for (const event of events) {
+        if (!res.write(`${JSON.stringify(event)}\n`)) await new Promise((resolve) => res.once('drain', resolve));
       }
-      if (rows.length < EXPORT_PAGE) break;
-      afterId = Number(rows[rows.length - 1].id);
+      const last = events.at(-1);
+      if (!last || events.length < EXPORT_PAGE) break;
+      afterId = Number(last.eventId);
     }
     res.end();
   });

@@ -93,20 +93,34 @@ export class MessagesRepository {
       .andWhere((q) => q.where({ lead_id: leadId }).orWhere((q2) => q2.whereNull('lead_id').whereIn('phone', phones)))
       .orderBy('id', 'asc')
       .limit(limit);
+    return rows.map(toConsentEvent);
+  }
+
+  /** Every lead that has used this number, most recently updated first. */
+  async leadsByPhone(accountId: string, phone: string): Promise<LeadConsentView[]> {
+    const rows = await this.knex('lead_consents')
+      .where({ account_id: accountId, phone })
+      .orderBy([
+        { column: 'updated_at', order: 'desc' },
+        { column: 'lead_id', order: 'asc' },
+      ]);
     return rows.map((row) => ({
-      eventId: String(row.id),
-      eventType: row.event_type,
-      source: row.source,
       leadId: row.lead_id,
-      rawText: row.raw_text,
-      providerMessageId: row.provider_message_id,
-      optInText: row.opt_in_text,
-      actor: row.actor,
-      messageId: row.message_id,
-      details: row.details,
-      occurredAt: new Date(row.occurred_at).toISOString(),
-      recordedAt: new Date(row.recorded_at).toISOString(),
+      phone: row.phone,
+      status: row.status,
+      reason: row.reason,
+      optInMessageId: row.opt_in_message_id,
+      updatedAt: new Date(row.updated_at).toISOString(),
     }));
+  }
+
+  /** The number's last `limit` ledger events (number-wide and per lead), oldest of them first. */
+  async phoneConsentEvents(accountId: string, phone: string, limit: number): Promise<ConsentEventView[]> {
+    const rows = await this.knex('consent_events')
+      .where({ account_id: accountId, phone })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.reverse().map(toConsentEvent);
   }
 
   async doNotContactEntry(
@@ -118,6 +132,39 @@ export class MessagesRepository {
       ? { phone: row.phone, source: row.source, reason: row.reason, createdAt: new Date(row.created_at).toISOString() }
       : undefined;
   }
+}
+
+function toConsentEvent(row: Record<string, unknown>): ConsentEventView {
+  return {
+    eventId: String(row.id),
+    eventType: row.event_type as string,
+    source: row.source as string,
+    leadId: (row.lead_id as string | null) ?? null,
+    rawText: (row.raw_text as string | null) ?? null,
+    providerMessageId: (row.provider_message_id as string | null) ?? null,
+    optInText: (row.opt_in_text as string | null) ?? null,
+    actor: (row.actor as string | null) ?? null,
+    messageId: (row.message_id as string | null) ?? null,
+    details: row.details,
+    occurredAt: new Date(row.occurred_at as string).toISOString(),
+    recordedAt: new Date(row.recorded_at as string).toISOString(),
+  };
+}
+
+/** One page of a number's ledger after `afterId`, oldest first: the export streams these. */
+export async function numberEventsPage(
+  knex: Knex,
+  accountId: string,
+  phone: string,
+  afterId: number,
+  limit: number,
+): Promise<(ConsentEventView & { phone: string })[]> {
+  const rows = await knex('consent_events')
+    .where({ account_id: accountId, phone })
+    .andWhere('id', '>', afterId)
+    .orderBy('id', 'asc')
+    .limit(limit);
+  return rows.map((row) => ({ ...toConsentEvent(row), phone: row.phone as string }));
 }
 
 function toMessage(row: Record<string, unknown>): MessageView {
