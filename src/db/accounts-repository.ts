@@ -30,6 +30,25 @@ export interface Principal {
   role: Role;
 }
 
+/** An account in a listing: who it is, without its templates and settings. */
+export interface AccountSummary {
+  id: string;
+  name: string;
+  senderNumber: string;
+  a2pStatus: A2pStatus;
+  createdAt: string;
+}
+
+/** An API key as operators may see it: never the key or its hash, only the prefix it starts with. */
+export interface ApiKeySummary {
+  keyId: string;
+  role: Role;
+  prefix: string;
+  label: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
 interface AccountRow {
   id: string;
   name: string;
@@ -106,6 +125,64 @@ export class AccountsRepository {
   async findBySenderNumber(senderNumber: string): Promise<Account | undefined> {
     const row = await this.knex<AccountRow>('accounts').where({ sender_number: senderNumber }).first();
     return row ? toAccount(row) : undefined;
+  }
+
+  /** Every account, oldest first. */
+  async listAccounts(): Promise<AccountSummary[]> {
+    const rows = await this.knex('accounts')
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .select('id', 'name', 'sender_number', 'a2p_status', 'created_at');
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      senderNumber: row.sender_number,
+      a2pStatus: row.a2p_status,
+      createdAt: new Date(row.created_at).toISOString(),
+    }));
+  }
+
+  /** The account's keys, revoked ones included, oldest first; the hash column is never selected. */
+  async listApiKeys(accountId: string): Promise<ApiKeySummary[]> {
+    const rows = await this.knex('api_keys')
+      .where({ account_id: accountId })
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .select('id', 'role', 'key_prefix', 'label', 'created_at', 'revoked_at');
+    return rows.map((row) => ({
+      keyId: row.id,
+      role: row.role,
+      prefix: row.key_prefix,
+      label: row.label ?? null,
+      createdAt: new Date(row.created_at).toISOString(),
+      revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
+    }));
+  }
+
+  /**
+   * Revokes a key at once (findPrincipal stops resolving it); undefined when there is no such key. Revoking a
+   * revoked key changes nothing and keeps the first revocation time.
+   */
+  async revokeApiKey(
+    keyId: string,
+  ): Promise<{ keyId: string; accountId: string; revokedAt: string; wasAlreadyRevoked: boolean } | undefined> {
+    const [revoked] = await this.knex('api_keys')
+      .where({ id: keyId })
+      .whereNull('revoked_at')
+      .update({ revoked_at: this.knex.fn.now() })
+      .returning(['account_id', 'revoked_at']);
+    const row = revoked ?? (await this.knex('api_keys').where({ id: keyId }).first('account_id', 'revoked_at'));
+    if (!row) return undefined;
+    return {
+      keyId,
+      accountId: row.account_id,
+      revokedAt: new Date(row.revoked_at).toISOString(),
+      wasAlreadyRevoked: revoked === undefined,
+    };
   }
 
   /** Changes the A2P 10DLC status; the change is a ledger row with the key that made it. */
