@@ -55,6 +55,8 @@ export interface ConsentState {
   accountId: string;
   /** True from STOP until START: the number is on the account's Do Not Contact list. */
   isOptedOut: boolean;
+  /** True once the opt-out confirmation went out, until START: a further STOP sends nothing. */
+  isOptOutConfirmed?: boolean;
   leads: Record<string, LeadState>;
   held: HeldMessage[];
   /** Provider message ids of inbound events already handled, newest last (bounded). */

@@ -41,6 +41,12 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
+// Behaviour changes made after executions started running; each keeps old histories replaying as they ran.
+/** A lead blocked before any opt-in reached it is not_sent (do_not_contact), never rejected. */
+const PATCH_NO_OPT_IN_IS_NOT_REJECTED = 'lead-without-opt-in-is-not-rejected';
+/** The opt-out confirmation is skipped only when an earlier STOP was already confirmed. */
+const PATCH_CONFIRM_UNCONFIRMED_STOP = 'confirm-each-unconfirmed-stop';
+
 const DEFAULT_HOLD_LIMIT_MS = 30 * 24 * 3600 * 1000;
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 const MAX_SEEN_EVENT_IDS = 500;
@@ -199,9 +205,26 @@ class NumberConsent {
         status: 'blocked',
         reason: 'do_not_contact',
       });
-      if (lead?.status !== 'rejected') {
+      if (!patched(PATCH_NO_OPT_IN_IS_NOT_REJECTED)) {
+        if (lead?.status !== 'rejected') {
+          await this.changeLeads([message.leadId], 'rejected', {
+            eventType: 'opted_out',
+            source: 'system',
+            reason: 'do_not_contact',
+          });
+        }
+      } else if (lead?.status === 'sent' || lead?.status === 'accepted') {
+        // The lead saw its opt-in; the number's opt-out (learnt from Postgres) rejects it.
         await this.changeLeads([message.leadId], 'rejected', {
           eventType: 'opted_out',
+          source: 'system',
+          reason: 'do_not_contact',
+        });
+      } else if ((!lead || lead.status === 'not_sent') && lead?.reason !== 'do_not_contact') {
+        // Never shown an opt-in, so it cannot have rejected one: not_sent, and a fresh opt-in once the number is
+        // off the list. Otherwise a later START would "accept" a lead that never saw an opt-in (invariant 4).
+        await this.changeLeads([message.leadId], 'not_sent', {
+          eventType: 'opt_in_not_sent',
           source: 'system',
           reason: 'do_not_contact',
         });
@@ -243,7 +266,7 @@ class NumberConsent {
     const base = { source: event.source, actor: event.actor, occurredAt: event.occurredAt } as const;
     if (event.change === 'added') {
       this.state.isOptedOut = true;
-      const leadIds = Object.keys(this.state.leads).filter((id) => this.state.leads[id]?.status !== 'rejected');
+      const leadIds = this.leadsToReject();
       await this.changeLeads(leadIds, 'rejected', { ...base, eventType: 'opted_out', doNotContact: 'add' });
       await this.cancelHeld();
       return;
@@ -252,6 +275,20 @@ class NumberConsent {
     this.state.isOptedOut = false;
     const leadIds = Object.keys(this.state.leads).filter((id) => this.state.leads[id]?.status === 'rejected');
     await this.changeLeads(leadIds, 'not_sent', { ...base, eventType: 'consent_reset' });
+  }
+
+  /**
+   * The leads an opt-out rejects: those that were shown an opt-in (sent or accepted). A lead that never got one
+   * stays not_sent, so that a START can never release content to a lead that never saw the Opt-In template.
+   */
+  private leadsToReject(): string[] {
+    const ids = Object.keys(this.state.leads);
+    if (!patched(PATCH_NO_OPT_IN_IS_NOT_REJECTED))
+      return ids.filter((id) => this.state.leads[id]?.status !== 'rejected');
+    return ids.filter((id) => {
+      const status = this.state.leads[id]?.status;
+      return status === 'sent' || status === 'accepted';
+    });
   }
 
   private async cancelHeld(): Promise<void> {
@@ -285,7 +322,7 @@ class NumberConsent {
   private async onOptOut(evidence: Evidence): Promise<void> {
     const wasOptedOut = this.state.isOptedOut;
     this.state.isOptedOut = true;
-    const leadIds = Object.keys(this.state.leads).filter((id) => this.state.leads[id]?.status !== 'rejected');
+    const leadIds = this.leadsToReject();
     // The webhook already committed the Do Not Contact row; adding it again is a no-op that also covers an
     // opt-out that reached us by another path.
     await this.changeLeads(leadIds, 'rejected', {
@@ -303,7 +340,16 @@ class NumberConsent {
       reason: 'opted_out',
     });
     // One confirmation per opt-out: a second STOP while opted out sends nothing (CTIA: no further messages).
-    if (!wasOptedOut) await this.send(uuid4(), 'opt_out_confirmation');
+    // "Opted out" means confirmed: a STOP that finds the number already on the list because the webhook's own
+    // Do Not Contact row reached this workflow first (through a queued text) still gets its one confirmation.
+    if (patched(PATCH_CONFIRM_UNCONFIRMED_STOP)) {
+      if (!this.state.isOptOutConfirmed) {
+        await this.send(uuid4(), 'opt_out_confirmation');
+        this.state.isOptOutConfirmed = true;
+      }
+    } else if (!wasOptedOut) {
+      await this.send(uuid4(), 'opt_out_confirmation');
+    }
   }
 
   private async onOptIn(evidence: Evidence): Promise<void> {
@@ -314,6 +360,7 @@ class NumberConsent {
     });
     if (!wasOptedOut && waiting.length === 0) return;
     this.state.isOptedOut = false;
+    this.state.isOptOutConfirmed = false;
     // Consent is committed before anything is released: the send gate re-reads it from Postgres.
     await this.changeLeads(waiting, 'accepted', {
       eventType: wasOptedOut ? 'resubscribed' : 'opted_in',
@@ -343,7 +390,8 @@ class NumberConsent {
     const optInMessageId = uuid4();
     const result = await this.send(optInMessageId, 'opt_in', leadId);
     const isSent = result.status === 'sent' || result.status === 'delivered';
-    const newStatus: LeadOptInStatus = isSent ? 'sent' : result.status === 'blocked' ? 'rejected' : 'not_sent';
+    const blockedStatus: LeadOptInStatus = patched(PATCH_NO_OPT_IN_IS_NOT_REJECTED) ? 'not_sent' : 'rejected';
+    const newStatus: LeadOptInStatus = isSent ? 'sent' : result.status === 'blocked' ? blockedStatus : 'not_sent';
     if (result.status === 'blocked') this.noteOptedOutInPostgres();
     await this.changeLeads([leadId], newStatus, {
       eventType: isSent ? 'opt_in_sent' : 'opt_in_not_sent',

@@ -40,10 +40,16 @@ export interface QueuePrediction {
   messageId?: string;
 }
 
-/** One phone number's state. `eventsHandled` counts what the workflow must have handled: queues and signals. */
+/**
+ * One phone number's state. `eventsHandled` counts what the workflow must have handled: queues and signals;
+ * `eventsUncertain` more may have reached it (two racing requests with one idempotency key can be one or two).
+ */
 export interface ModelNumber {
   isOptedOut: boolean;
+  /** The opt-out confirmation went out and no START came since: a further STOP sends nothing. */
+  isOptOutConfirmed?: boolean;
   eventsHandled: number;
+  eventsUncertain: number;
   held: string[];
 }
 
@@ -55,14 +61,27 @@ export class ConsentModel {
   readonly messages = new Map<string, ModelMessage>();
   /** Queued texts that carried an idempotency key, oldest first: what a client retry can repeat. */
   readonly keyed: ModelMessage[] = [];
+  /** Leads that were accepted at some moment of the current step: the only ones a lead text may reach. */
+  readonly acceptedThisStep = new Set<number>();
 
   constructor(
     numberCount: number,
     /** leadNumber[lead] is the index of the lead's phone number. */
     readonly leadNumber: readonly number[],
   ) {
-    this.numbers = Array.from({ length: numberCount }, () => ({ isOptedOut: false, eventsHandled: 0, held: [] }));
+    this.numbers = Array.from({ length: numberCount }, () => ({
+      isOptedOut: false,
+      eventsHandled: 0,
+      eventsUncertain: 0,
+      held: [],
+    }));
     this.leads = leadNumber.map(() => undefined);
+  }
+
+  /** Starts a step: the history the invariant checks read begins with the leads accepted now. */
+  beginStep(): void {
+    this.acceptedThisStep.clear();
+    for (const [lead, status] of this.leads.entries()) if (status === 'accepted') this.acceptedThisStep.add(lead);
   }
 
   /** The leads on one number. */
@@ -77,9 +96,12 @@ export class ConsentModel {
   predictQueue(lead: number): { prediction: QueuePrediction; texts: ExpectedText[] } {
     const number = this.numbers[this.numberOf(lead)]!;
     const status = this.leads[lead];
+    // "new lead | queued | number on Do Not Contact → blocked"; "rejected | queued | blocked, nothing sent".
+    // A lead blocked before any opt-in reached it is `not_sent` (reason do_not_contact), never `rejected`: it never
+    // saw an opt-in, so a later START must not accept it; its next text after START starts with its opt-in.
     if (number.isOptedOut || status === 'rejected') {
-      // "new lead | queued | number on Do Not Contact → blocked"; "rejected | queued | blocked, nothing sent".
-      return { prediction: { status: 'blocked', optIn: 'rejected', isDuplicate: false }, texts: [] };
+      const optIn = status === 'rejected' ? 'rejected' : 'not_sent';
+      return { prediction: { status: 'blocked', optIn, isDuplicate: false }, texts: [] };
     }
     if (status === undefined || status === 'not_sent') {
       return {
@@ -130,12 +152,16 @@ export class ConsentModel {
     if (intent === 'opt_out') {
       // "any | STOP | Do Not Contact; held cancelled; one opt-out confirmation | rejected". A second STOP while
       // opted out sends no second confirmation.
-      const wasOptedOut = number.isOptedOut;
+      // Only leads that were shown an opt-in (sent, accepted) become rejected.
+      const wasConfirmed = number.isOptOutConfirmed === true;
       number.isOptedOut = true;
-      for (const lead of leads) this.leads[lead] = 'rejected';
+      number.isOptOutConfirmed = true;
+      for (const lead of leads) {
+        if (this.leads[lead] === 'sent' || this.leads[lead] === 'accepted') this.leads[lead] = 'rejected';
+      }
       for (const messageId of number.held) this.messages.get(messageId)!.status = 'cancelled';
       number.held = [];
-      return wasOptedOut ? [] : [{ kind: 'opt_out_confirmation' }];
+      return wasConfirmed ? [] : [{ kind: 'opt_out_confirmation' }];
     }
 
     // START answers every waiting lead on the number; after STOP it re-subscribes every rejected lead. START when
@@ -146,7 +172,11 @@ export class ConsentModel {
     );
     if (!wasOptedOut && waiting.length === 0) return [];
     number.isOptedOut = false;
-    for (const lead of waiting) this.leads[lead] = 'accepted';
+    number.isOptOutConfirmed = false;
+    for (const lead of waiting) {
+      this.leads[lead] = 'accepted';
+      this.acceptedThisStep.add(lead);
+    }
     const texts: ExpectedText[] = [{ kind: 'opt_in_confirmation' }];
     const released = number.held.filter((messageId) => waiting.includes(this.messages.get(messageId)!.lead));
     for (const messageId of released) {

@@ -494,7 +494,7 @@ describe('smsConsentWorkflow', () => {
     },
   ];
   for (const { how, arrange } of doNotContactWithoutStop) {
-    it(`accepts the lead and removes Do Not Contact when the number replies START after ${how}`, async () => {
+    it(`takes the number off Do Not Contact on START and gives the lead a fresh opt-in after ${how}`, async () => {
       const fake = new FakeActivities();
       arrange(fake);
 
@@ -502,13 +502,27 @@ describe('smsConsentWorkflow', () => {
         const blocked = await number.queue('lead-1', 'while on Do Not Contact');
 
         await number.inbound('opt_in', 'START');
+        fake.isOnDoNotContact = false;
+        fake.sendTextOutcome = () => undefined;
+        const next = await number.queue('lead-1', 'after START');
 
         assert.equal(blocked.status, 'blocked');
-        assert.equal(blocked.optIn, 'rejected');
+        assert.equal(blocked.optIn, 'not_sent', 'a lead that never saw an opt-in cannot have rejected one');
         const removals = fake.consentChanges().filter((change) => change.doNotContact === 'remove');
         assert.equal(removals.length, 1, 'START takes the number off Do Not Contact');
-        assert.deepEqual(removals[0]?.leadIds, ['lead-1']);
-        assert.equal((await number.state()).leads['lead-1']?.status, 'accepted');
+        assert.deepEqual(removals[0]?.leadIds, [], 'no lead is accepted without an opt-in');
+        assert.equal(next.status, 'held');
+        assert.equal(next.optIn, 'sent');
+        assert.deepEqual(
+          fake
+            .sends()
+            .map((send) => send.kind)
+            .filter((kind) => kind !== 'opt_in_confirmation')
+            .slice(-1),
+          ['opt_in'],
+          "the lead's first text is its opt-in (invariant 4)",
+        );
+        assert.equal(fake.sends('lead').length, 0);
       });
     });
   }
