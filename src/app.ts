@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { requireApiKey, requireRole } from './api/auth';
 import { consentEventsRouter } from './api/consent-events';
+import { codecRouter } from './codec/codec-routes';
 import { doNotContactRouter } from './api/do-not-contact';
 import { settingsRouter } from './api/settings';
 import { templatesRouter } from './api/templates';
@@ -14,6 +16,7 @@ import { DoNotContactRepository } from './db/do-not-contact-repository';
 import { TemplatesRepository } from './db/templates-repository';
 import { leadsRouter } from './api/leads';
 import { messagesRouter } from './api/messages';
+import { createRateLimiters, DEFAULT_RATE_LIMITS, type RateLimits } from './api/rate-limits';
 import { AccountsRepository } from './db/accounts-repository';
 import { MessagesRepository } from './db/messages-repository';
 import { WebhookRepository } from './db/webhook-repository';
@@ -33,6 +36,12 @@ export interface AppDeps {
   phoneHashKey: string;
   vonageSignatureSecret: string;
   webhookMaxAgeSeconds: number;
+  /** Per API key, per minute; DEFAULT_RATE_LIMITS unless given (tests set small numbers). */
+  rateLimits?: RateLimits;
+  /** The codec the client encrypts payloads with; /v1/codec decodes with it for admins (404 without one). */
+  payloadCodec?: PayloadCodec;
+  /** The Temporal Web UI's URL: its origin may call /v1/codec from the operator's browser (CORS). */
+  temporalUiUrl?: string;
 }
 
 /** Webhook bodies from Vonage are small; anything larger is refused before it is read (413). */
@@ -124,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
       });
       next();
     };
+  // No rate limit on the webhooks: Vonage retries a 429, so it would only delay opt-outs (src/api/rate-limits.ts).
   app.use(
     '/webhooks/vonage/inbound',
     countOutcome('inbound'),
@@ -145,12 +155,26 @@ export function createApp(deps: AppDeps): Express {
     messageStatusRouter({ client: deps.client, accounts, webhooks, logger: deps.logger }),
   );
 
+  const rateLimits = createRateLimiters(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.logger);
+  // Before /v1's key check: the Web UI's CORS preflight carries no key, and history payloads exceed API bodies.
+  app.use(
+    '/v1/codec',
+    codecRouter({
+      codec: deps.payloadCodec,
+      accounts,
+      temporalUiUrl: deps.temporalUiUrl,
+      logger: deps.logger,
+    }),
+  );
+
   const api = express.Router();
   api.use(express.json({ limit: API_BODY_LIMIT }));
   api.use(requireApiKey(accounts));
+  api.use(rateLimits.api);
   api.use(
     '/messages',
     requireRole('admin', 'agent'),
+    rateLimits.sends,
     messagesRouter({ client: deps.client, accounts, messages, templates, phoneHashKey: deps.phoneHashKey }),
   );
   api.use('/leads', requireRole('admin', 'agent'), leadsRouter({ messages }));

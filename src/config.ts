@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePayloadEncryptionKeys, type PayloadEncryptionKey } from './codec/encryption-codec';
 
 /**
  * The only reader of process.env. Every variable is validated once at start-up; one error lists every bad one.
@@ -11,6 +12,7 @@ import { z } from 'zod';
 const DEV_SIGNATURE_SECRET = 'sandbox-signature-secret-change-me-in-production';
 const DEV_PHONE_HASH_KEY = 'dev-phone-hash-key-change-me-in-production';
 const DEV_SANDBOX_CREDENTIAL = 'sandbox';
+const DEV_PAYLOAD_ENCRYPTION_KEYS = 'dev:ZGV2LXBheWxvYWQta2V5LW5vdC1mb3ItcHJvZCEhISE=';
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 const optionalString = z
@@ -30,6 +32,7 @@ const envSchema = z.object({
   TEMPORAL_API_KEY: optionalString,
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   TEMPORAL_CLI_PATH: optionalString,
+  PAYLOAD_ENCRYPTION_KEYS: optionalString,
   VONAGE_API_HOST: optionalString.pipe(z.url().optional()),
   VONAGE_API_KEY: optionalString,
   VONAGE_API_SECRET: optionalString,
@@ -54,7 +57,15 @@ export interface Config {
   /** Where Vonage reaches our webhooks; the sandbox posts here. */
   publicBaseUrl: string;
   databaseUrl: string;
-  temporal: { address: string; namespace: string; apiKey?: string; uiUrl: string; cliPath?: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    apiKey?: string;
+    uiUrl: string;
+    cliPath?: string;
+    /** Keys of the payload codec that encrypts everything sent to Temporal; the first encrypts, all decrypt. */
+    payloadEncryptionKeys: readonly PayloadEncryptionKey[];
+  };
   vonage: {
     /** Base URL the SDK sends to; the sandbox's when no credentials are set. */
     apiHost: string;
@@ -95,6 +106,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('  VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY: set both or neither');
   }
   const isSandbox = !hasKeyPair && !hasApplication;
+  let payloadEncryptionKeys: PayloadEncryptionKey[] = [];
+  try {
+    payloadEncryptionKeys = parsePayloadEncryptionKeys(e.PAYLOAD_ENCRYPTION_KEYS ?? DEV_PAYLOAD_ENCRYPTION_KEYS);
+  } catch (error) {
+    problems.push(`  PAYLOAD_ENCRYPTION_KEYS: ${(error as Error).message}`);
+  }
   if (e.NODE_ENV === 'production') {
     if (isSandbox) problems.push('  VONAGE_API_KEY/VONAGE_APPLICATION_ID: production needs real Vonage credentials');
     if (e.VONAGE_SIGNATURE_SECRET === DEV_SIGNATURE_SECRET) {
@@ -102,6 +119,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (e.PHONE_HASH_KEY === DEV_PHONE_HASH_KEY) {
       problems.push('  PHONE_HASH_KEY: production must not use the development default');
+    }
+    const devKeys = parsePayloadEncryptionKeys(DEV_PAYLOAD_ENCRYPTION_KEYS).map(({ key }) =>
+      Buffer.from(key, 'base64'),
+    );
+    if (payloadEncryptionKeys.some(({ key }) => devKeys.some((dev) => dev.equals(Buffer.from(key, 'base64'))))) {
+      problems.push('  PAYLOAD_ENCRYPTION_KEYS: production must not use the development default key');
     }
   }
   if (problems.length > 0) throw new Error(`invalid configuration:\n${problems.join('\n')}`);
@@ -120,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKey: e.TEMPORAL_API_KEY,
       uiUrl: e.TEMPORAL_UI_URL,
       cliPath: e.TEMPORAL_CLI_PATH,
+      payloadEncryptionKeys,
     },
     vonage: {
       apiHost: e.VONAGE_API_HOST ?? (isSandbox ? `http://127.0.0.1:${e.SANDBOX_PORT}` : 'https://api.nexmo.com'),

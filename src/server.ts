@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { createApp } from './app';
+import { EncryptionCodec } from './codec/encryption-codec';
 import { loadConfig } from './config';
 import { createKnex } from './db/knex';
 import { createLogger } from './logger';
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     phoneHashKey: config.phoneHashKey,
     vonageSignatureSecret: config.vonage.signatureSecret,
     webhookMaxAgeSeconds: config.webhookMaxAgeSeconds,
+    payloadCodec: new EncryptionCodec(config.temporal.payloadEncryptionKeys),
+    temporalUiUrl: config.temporal.uiUrl,
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

@@ -1,5 +1,6 @@
 import { Connection, Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { EncryptionCodec, type PayloadEncryptionKey } from './codec/encryption-codec';
 
 /** The task queue every consent workflow and activity runs on. */
 export const TASK_QUEUE = 'sms-consent';
@@ -9,6 +10,8 @@ export interface TemporalOptions {
   address: string;
   namespace: string;
   apiKey?: string;
+  /** Keys of the payload codec: every payload the client sends is encrypted, every one it reads decrypted. */
+  payloadEncryptionKeys: readonly PayloadEncryptionKey[];
 }
 
 /** A client for the API server and scripts. */
@@ -17,7 +20,11 @@ export async function connectClient(options: TemporalOptions): Promise<Client> {
     address: options.address,
     ...(options.apiKey ? { apiKey: options.apiKey, tls: true } : {}),
   });
-  return new Client({ connection, namespace: options.namespace });
+  return new Client({
+    connection,
+    namespace: options.namespace,
+    dataConverter: { payloadCodecs: [new EncryptionCodec(options.payloadEncryptionKeys)] },
+  });
 }
 
 /** A native connection for the worker. */

@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { createActivities } from '../activities';
@@ -14,6 +15,8 @@ export interface WorkerSetup {
   knex: Knex;
   lockKnex: Knex;
   vonage: VonageOptions;
+  /** Encrypts what the worker sends to Temporal and decrypts what it reads (src/codec/encryption-codec.ts). */
+  payloadCodec: PayloadCodec;
   reconcileWindowMs?: number;
   shutdownGraceMs?: number;
   /** Structured logger for one line per activity attempt. */
@@ -40,6 +43,7 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
       ? { workflowBundle: setup.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
     activities,
+    dataConverter: { payloadCodecs: [setup.payloadCodec] },
     maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_ACTIVITIES,
     shutdownGraceTime: setup.shutdownGraceMs ?? 30_000,
     ...(setup.logger ? { interceptors: { activity: [activityAttemptLogging(setup.logger)] } } : {}),

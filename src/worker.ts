@@ -1,4 +1,5 @@
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { EncryptionCodec } from './codec/encryption-codec';
 import { loadConfig } from './config';
 import { createKnex } from './db/knex';
 import { createLogger } from './logger';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
       knex,
       lockKnex,
       vonage: config.vonage,
+      payloadCodec: new EncryptionCodec(config.temporal.payloadEncryptionKeys),
       shutdownGraceMs: config.workerShutdownGraceMs,
       reconcileWindowMs: config.sendReconcileWindowMs,
       logger,

@@ -5,6 +5,7 @@ import { leadIdSchema } from '../api/leads';
 import { queueMessageSchema } from '../api/messages';
 import { a2pStatusSchema, accountTextSchema, messagingSettingsSchema } from '../api/settings';
 import { createTemplateSchema, templateIdSchema, updateTemplateSchema } from '../api/templates';
+import { codecPayloadsResultSchema, codecPayloadsSchema } from '../codec/codec-routes';
 import { ACCOUNT_TEXTS } from '../consent/template-rules';
 import { inboundMessageSchema } from '../webhooks/inbound-message';
 import { messageStatusSchema } from '../webhooks/message-status';
@@ -74,6 +75,7 @@ export const REQUEST_SCHEMAS = {
   UpdateTemplateRequest: updateTemplateSchema,
   VonageInboundMessage: inboundMessageSchema,
   VonageMessageStatus: messageStatusSchema,
+  CodecPayloadsRequest: codecPayloadsSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response schemas by component name. */
@@ -100,6 +102,7 @@ export const RESPONSE_SCHEMAS = {
   WebhookAck: responses.webhookAckSchema,
   Health: responses.healthSchema,
   Readiness: responses.readinessSchema,
+  CodecPayloads: codecPayloadsResultSchema,
 } satisfies Record<string, z.ZodType>;
 
 const agent = { kind: 'apiKey', roles: ['admin', 'agent'] } as const;
@@ -133,6 +136,21 @@ const EXAMPLE_PREVIEW = {
 const OPT_IN_TEMPLATE = 'Acme Realty: reply START to get texts about your home search. Msg & data rates may apply.';
 
 const badBody = 'the body fails validation (`details` lists each problem with its path)';
+
+const ENCRYPTED_PAYLOAD = {
+  metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==', 'encryption-key-id': 'MjAyNi0wMQ==' },
+  data: 'HKVJOfyl4M9bJoYFiSTIPkzB3tfWviTHL08Q7+enQ3zZE7baFU/fwD8Gmspd1lPJ',
+};
+const DECRYPTED_PAYLOAD = {
+  metadata: { encoding: 'anNvbi9wbGFpbg==' },
+  data: 'eyJsZWFkSWQiOiJsZWFkLTEwNDIiLCJib2R5IjoiSGkgRGFuYSJ9',
+};
+const CODEC_DESCRIPTION =
+  "Temporal's remote codec protocol: the Web UI and `temporal --codec-endpoint <API>/v1/codec --codec-auth " +
+  "'Bearer <admin key>'` POST a Payloads message in proto JSON (`metadata` values and `data` in base64). Every " +
+  'payload the service sends to Temporal is encrypted with AES-256-GCM (`binary/encrypted`, with the key id in ' +
+  '`encryption-key-id`), so this is how an operator reads phone numbers and texts in a history. CORS admits the ' +
+  'origin of `TEMPORAL_UI_URL`; a preflight needs no key. Each call is logged with the key that made it.';
 
 /** The HTTP interface, in the order the docs page shows it. */
 export const OPERATIONS: readonly OperationSpec[] = [
@@ -637,6 +655,66 @@ export const OPERATIONS: readonly OperationSpec[] = [
     pathParams: templateIdParam,
     responses: { 204: { description: 'deleted' } },
     errors: { 400: 'templateId is not a UUID', 404: 'no such template' },
+  },
+  {
+    method: 'post',
+    path: '/v1/codec/decode',
+    operationId: 'decodePayloads',
+    summary: 'Decrypt Temporal payloads (codec server)',
+    description:
+      `${CODEC_DESCRIPTION} Payloads that are not encrypted come back unchanged; the answer keeps the order of ` +
+      'the request.',
+    tag: 'operations',
+    access: admin,
+    requestBody: {
+      required: true,
+      content: json(codecPayloadsSchema, {
+        encrypted: { summary: 'One encrypted payload from a history', value: { payloads: [ENCRYPTED_PAYLOAD] } },
+      }),
+    },
+    responses: {
+      200: {
+        description: 'the payloads in clear',
+        content: json(codecPayloadsResultSchema, {
+          decrypted: { summary: 'The JSON the workflow received', value: { payloads: [DECRYPTED_PAYLOAD] } },
+        }),
+      },
+    },
+    errors: {
+      400: `${badBody}; or a payload was altered, or its key id is not in PAYLOAD_ENCRYPTION_KEYS`,
+      404: 'this API has no payload codec configured',
+      413: 'body larger than 4 MB',
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/codec/encode',
+    operationId: 'encodePayloads',
+    summary: 'Encrypt Temporal payloads (codec server)',
+    description:
+      `${CODEC_DESCRIPTION} The Web UI encodes this way what an operator types to start or signal a workflow; ` +
+      'the newest key (the first of PAYLOAD_ENCRYPTION_KEYS) encrypts.',
+    tag: 'operations',
+    access: admin,
+    requestBody: {
+      required: true,
+      content: json(codecPayloadsSchema, {
+        clear: { summary: 'One payload in clear', value: { payloads: [DECRYPTED_PAYLOAD] } },
+      }),
+    },
+    responses: {
+      200: {
+        description: 'the payloads encrypted',
+        content: json(codecPayloadsResultSchema, {
+          encrypted: { summary: 'Ready for Temporal', value: { payloads: [ENCRYPTED_PAYLOAD] } },
+        }),
+      },
+    },
+    errors: {
+      400: badBody,
+      404: 'this API has no payload codec configured',
+      413: 'body larger than 4 MB',
+    },
   },
   {
     method: 'post',

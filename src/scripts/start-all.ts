@@ -257,6 +257,9 @@ async function provideTemporal(
     String(options.uiPort),
     '--namespace',
     config.temporal.namespace,
+    // Payloads are encrypted (src/codec/); the UI asks the API's codec endpoint to decrypt them for admin keys.
+    '--ui-codec-endpoint',
+    `http://${reachableHost(config.host)}:${config.port}/v1/codec`,
     ...SEARCH_ATTRIBUTES.flatMap((attribute) => [
       '--search-attribute',
       `${attribute.name}=${cliAttributeType(attribute.type)}`,

@@ -2,11 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../src/app';
+import { EncryptionCodec } from '../../src/codec/encryption-codec';
+import { loadConfig } from '../../src/config';
 import { AccountsRepository, type A2pStatus } from '../../src/db/accounts-repository';
 import { createKnex } from '../../src/db/knex';
 import { createLogger } from '../../src/logger';
@@ -18,7 +20,16 @@ import { temporalCliPath } from './temporal-cli';
 
 export const SIGNATURE_SECRET = 'test-signature-secret-0123456789';
 export const PHONE_HASH_KEY = 'test-phone-hash-key-0123456789';
+/** The Web UI origin the API's codec endpoint admits (CORS). */
+export const TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 const SANDBOX_CREDENTIAL = 'sandbox';
+/**
+ * The payload keys of every process a test starts: the development default (or the caller's own), because the CLI
+ * processes tests spawn inherit this environment and must read and write the same histories.
+ */
+export const PAYLOAD_ENCRYPTION_KEYS = loadConfig({
+  PAYLOAD_ENCRYPTION_KEYS: process.env.PAYLOAD_ENCRYPTION_KEYS,
+}).temporal.payloadEncryptionKeys;
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
 let workflowBundle: Promise<{ code: string }> | undefined;
@@ -27,6 +38,7 @@ let runtimeInstalled = false;
 /** Everything the service is, for real: Temporal dev server, Postgres, the sandbox, a worker and the API. */
 export interface TestSystem {
   env: TestWorkflowEnvironment;
+  /** A client with the payload codec, like the API's; `env.client` has none and sees only ciphertext. */
   client: Client;
   db: TestDatabase;
   sandbox: Sandbox;
@@ -96,14 +108,22 @@ export async function startSystem(
     logger,
   });
   const sandboxListener = await sandbox.listen(0, '127.0.0.1');
+  const payloadCodec = new EncryptionCodec(PAYLOAD_ENCRYPTION_KEYS);
+  const client = new Client({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    dataConverter: { payloadCodecs: [payloadCodec] },
+  });
   const appKnex = createKnex({ databaseUrl: db.url, poolMax: 10 });
   const app = createApp({
     knex: appKnex,
-    client: env.client,
+    client,
     logger,
     phoneHashKey: PHONE_HASH_KEY,
     vonageSignatureSecret: SIGNATURE_SECRET,
     webhookMaxAgeSeconds: 300,
+    payloadCodec,
+    temporalUiUrl: TEMPORAL_UI_URL,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -125,7 +145,7 @@ export async function startSystem(
 
   const system: TestSystem = {
     env,
-    client: env.client,
+    client,
     db,
     sandbox,
     sandboxUrl: sandboxListener.url,
@@ -174,6 +194,7 @@ export async function startSystem(
           apiSecret: SANDBOX_CREDENTIAL,
           timeoutMs: 5000,
         },
+        payloadCodec,
         reconcileWindowMs: 60_000,
         shutdownGraceMs: 5_000,
         workflowBundle: bundle,
@@ -200,6 +221,7 @@ export async function startSystem(
           VONAGE_API_HOST: sandboxListener.url,
           VONAGE_SIGNATURE_SECRET: SIGNATURE_SECRET,
           PHONE_HASH_KEY,
+          PAYLOAD_ENCRYPTION_KEYS: PAYLOAD_ENCRYPTION_KEYS.map(({ id, key }) => `${id}:${key}`).join(','),
           VONAGE_TIMEOUT_MS: '5000',
         },
         stdio: ['ignore', spawnOptions.onOutput ? 'pipe' : 'inherit', spawnOptions.onOutput ? 'pipe' : 'inherit'],

@@ -3,6 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
+import { EncryptionCodec } from '../../src/codec/encryption-codec';
+import { PAYLOAD_ENCRYPTION_KEYS } from '../support/system';
 
 const HISTORIES = path.join(__dirname, 'histories');
 

@@ -1,0 +1,112 @@
+import express, { Router, type RequestHandler } from 'express';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { JSONToPayload, payloadToJSON } from '@temporalio/common/lib/proto-utils';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { principalOf, requireApiKey, requireRole } from '../api/auth';
+import type { AccountsRepository } from '../db/accounts-repository';
+import { HttpError, validationError } from '../errors';
+import { PayloadCodecError } from './encryption-codec';
+
+// Proto3 JSON bytes: standard or URL-safe base64.
+const protoBytes = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
+const payloadJson = z.looseObject({
+  metadata: z.record(z.string(), protoBytes).nullish(),
+  data: protoBytes.nullish(),
+});
+
+/** Body of POST /v1/codec/encode and /decode: Temporal's Payloads message as proto JSON. */
+export const codecPayloadsSchema = z.object({ payloads: z.array(payloadJson).max(10_000) });
+/** What both codec routes answer: the payloads, encoded or decoded, in the same order. */
+export const codecPayloadsResultSchema = z.object({ payloads: z.array(payloadJson) });
+
+/**
+ * Temporal's blob size limit is 2 MB per payload, and the Web UI sends all payloads of one event field at once;
+ * base64 and JSON add about a third.
+ */
+const CODEC_BODY_LIMIT = '4mb';
+const ALLOWED_HEADERS = 'content-type, authorization, x-namespace';
+
+/** What the codec routes need. */
+export interface CodecRouterDeps {
+  /** The codec the API's Temporal client uses; without one the routes answer 404. */
+  codec?: PayloadCodec;
+  accounts: AccountsRepository;
+  /** The Temporal Web UI's URL; its origin may call these routes from the browser. */
+  temporalUiUrl?: string;
+  logger: Logger;
+}
+
+/**
+ * The codec server of Temporal's remote-codec protocol: the Web UI and `temporal --codec-endpoint <api>/v1/codec`
+ * POST `{payloads}` to `/encode` and `/decode`. Decoding reveals phone numbers and texts, so only an admin key opens
+ * it; each call is logged with the key that made it. A payload that cannot be decoded answers 400, as the protocol
+ * asks.
+ */
+export function codecRouter(deps: CodecRouterDeps): Router {
+  const router = Router();
+  router.use(allowTemporalUi(deps.temporalUiUrl));
+  router.use(express.json({ limit: CODEC_BODY_LIMIT }));
+  router.use(requireApiKey(deps.accounts), requireRole('admin'));
+
+  const handle =
+    (direction: 'encode' | 'decode'): RequestHandler =>
+    async (req, res) => {
+      if (!deps.codec) throw new HttpError(404, 'not_found', 'no payload codec is configured');
+      const parsed = codecPayloadsSchema.safeParse(req.body);
+      if (!parsed.success) throw validationError(parsed.error);
+      let payloads: Payload[];
+      try {
+        payloads = parsed.data.payloads.map((payload) => JSONToPayload(payload));
+      } catch {
+        throw new HttpError(400, 'invalid_request', 'a payload is not a Temporal Payload in proto JSON');
+      }
+      let result: Payload[];
+      try {
+        result = await deps.codec[direction](payloads);
+      } catch (error) {
+        if (error instanceof PayloadCodecError) throw new HttpError(400, 'codec_failed', error.message);
+        throw error;
+      }
+      const principal = principalOf(res);
+      deps.logger.info(
+        {
+          audit: `codec_${direction}`,
+          accountId: principal.accountId,
+          keyId: principal.keyId,
+          namespace: req.get('x-namespace'),
+          payloads: payloads.length,
+        },
+        `payloads ${direction}d through the codec endpoint`,
+      );
+      res.json({ payloads: result.map((payload) => payloadToJSON(payload)) });
+    };
+  router.post('/encode', handle('encode'));
+  router.post('/decode', handle('decode'));
+  return router;
+}
+
+/**
+ * CORS for the Temporal Web UI, which calls the codec from the operator's browser: a JSON POST with X-Namespace
+ * (and Authorization when the operator presents a key) is preflighted, and the preflight carries no key, so it is
+ * answered before the key check.
+ */
+function allowTemporalUi(temporalUiUrl: string | undefined): RequestHandler {
+  const origin = temporalUiUrl ? new URL(temporalUiUrl).origin : undefined;
+  return (req, res, next) => {
+    if (origin) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+    }
+    if (req.method !== 'OPTIONS') {
+      next();
+      return;
+    }
+    if (origin) {
+      res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    res.status(204).end();
+  };
+}
