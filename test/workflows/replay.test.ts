@@ -21,10 +21,10 @@ describe('smsConsentWorkflow replay', () => {
 
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories(
-      { workflowsPath: require.resolve('../../workflows') },
-      histories,
-    )) {
+    // Histories recorded with the payload codec are encrypted; older plaintext ones pass through the codec as they are.
+    const dataConverter = { payloadCodecs: [new EncryptionCodec(PAYLOAD_ENCRYPTION_KEYS)] };
+    const options = { workflowsPath: require.resolve('../../workflows'), dataConverter };
+    for await (const result of Worker.runReplayHistories(options, histories)) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
