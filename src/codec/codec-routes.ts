@@ -46,8 +46,30 @@ export interface CodecRouterDeps {
 export function codecRouter(deps: CodecRouterDeps): Router {
   const router = Router();
   router.use(allowTemporalUi(deps.temporalUiUrl));
+  router.get('/session', (_req, res) => {
+    res.type('html').send(sessionPage());
+  });
+  router.post('/session', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    const apiKey = typeof req.body?.apiKey === 'string' ? req.body.apiKey.trim() : '';
+    const principal = apiKey ? await deps.accounts.findPrincipal(apiKey) : undefined;
+    if (!principal || principal.role !== 'admin') {
+      res.status(401).type('html').send(sessionPage('That is not an active admin API key.'));
+      return;
+    }
+    res.cookie(CODEC_COOKIE, apiKey, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/v1/codec',
+      maxAge: CODEC_SESSION_MS,
+    });
+    deps.logger.info(
+      { audit: 'codec_session', accountId: principal.accountId, keyId: principal.keyId },
+      'codec session opened',
+    );
+    res.type('html').send(sessionPage(undefined, true));
+  });
   router.use(express.json({ limit: CODEC_BODY_LIMIT }));
-  router.use(requireApiKey(deps.accounts), requireRole('admin'));
+  router.use(keyFromCookie, requireApiKey(deps.accounts), requireRole('admin'));
 
   const handle =
     (direction: 'encode' | 'decode'): RequestHandler =>
@@ -84,6 +106,47 @@ export function codecRouter(deps: CodecRouterDeps): Router {
   router.post('/encode', handle('encode'));
   router.post('/decode', handle('decode'));
   return router;
+}
+
+/**
+ * The Temporal Web UI cannot send our API key: it sends an Authorization header only with its own login token. So
+ * an operator opens a codec session once (GET /v1/codec/session, paste an admin key) and turns on "Include
+ * cross-origin credentials" in the UI's codec settings; the browser then sends this cookie with every decode.
+ * HttpOnly (no script reads it), SameSite=Strict (sent only from the same site, which the UI on another port of the
+ * same host is), scoped to /v1/codec, 8 hours. A revoked key stops working at once: the key is checked per call.
+ */
+const CODEC_COOKIE = 'sms_consent_codec';
+const CODEC_SESSION_MS = 8 * 3600 * 1000;
+
+/** Lets requireApiKey see the session cookie's key when no Authorization header was sent. */
+const keyFromCookie: RequestHandler = (req, _res, next) => {
+  if (!req.headers.authorization) {
+    const key = cookieValue(req.headers.cookie, CODEC_COOKIE);
+    if (key) req.headers.authorization = `Bearer ${key}`;
+  }
+  next();
+};
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+function sessionPage(error?: string, isOpen = false): string {
+  const message = isOpen
+    ? '<p role="status">Codec session open for 8 hours. In the Temporal Web UI, open the codec settings and turn on ' +
+      '"Include cross-origin credentials"; payloads then show decrypted.</p>'
+    : error
+      ? `<p role="alert">${error}</p>`
+      : '';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sms-consent codec session</title></head>
+<body><main><h1>Decrypt payloads in the Temporal Web UI</h1>${message}
+<form method="post" action="/v1/codec/session"><label for="apiKey">Admin API key</label>
+<input id="apiKey" name="apiKey" type="password" autocomplete="off" required>
+<button type="submit">Open codec session</button></form></main></body></html>`;
 }
 
 /**

@@ -877,6 +877,44 @@ export const OPERATIONS: readonly OperationSpec[] = [
   },
   {
     method: 'get',
+    path: '/v1/codec/session',
+    operationId: 'getCodecSessionPage',
+    summary: 'Page to open a codec session for the Temporal Web UI',
+    description:
+      'An HTML form (no scripts) where an operator pastes an admin API key. The Web UI cannot send our key, so the ' +
+      'session cookie carries it to /v1/codec/decode once "Include cross-origin credentials" is on in the UI.',
+    tag: 'operations',
+    access: anyone,
+    responses: { 200: { description: 'the page', content: { 'text/html': { jsonSchema: { type: 'string' } } } } },
+    errors: {},
+  },
+  {
+    method: 'post',
+    path: '/v1/codec/session',
+    operationId: 'openCodecSession',
+    summary: 'Open a codec session (sets an HttpOnly, SameSite=Strict cookie for /v1/codec, 8 hours)',
+    description: 'Form post of `apiKey`; only an active admin key opens a session. Answers the page again.',
+    tag: 'operations',
+    access: anyone,
+    requestBody: {
+      required: true,
+      content: {
+        'application/x-www-form-urlencoded': {
+          jsonSchema: { type: 'object', properties: { apiKey: { type: 'string' } }, required: ['apiKey'] },
+          examples: { admin: { summary: 'An admin API key', value: { apiKey: 'sk_example-admin-key' } } },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: 'session open; the cookie is set',
+        content: { 'text/html': { jsonSchema: { type: 'string' } } },
+      },
+    },
+    errors: { 401: 'not an active admin API key' },
+  },
+  {
+    method: 'get',
     path: '/docs',
     operationId: 'getDocs',
     summary: 'This document as a web page',
