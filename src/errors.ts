@@ -73,6 +73,16 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       res.status(status).json({ error: type.replace(/\./g, '_'), message: messageForParserError(status), requestId });
       return;
     }
+    if (isDataException(error)) {
+      logger.warn({ err: error, requestId }, 'a request value was refused by Postgres');
+      res.status(400).json({
+        error: 'invalid_request',
+        message:
+          'a value in the request cannot be stored or compared (for example a NUL character or an impossible date)',
+        requestId,
+      });
+      return;
+    }
     if (isTransient(error)) {
       logger.warn({ err: error, requestId }, 'transient dependency failure');
       res.status(503).json({ error: 'unavailable', message: 'a dependency is unavailable; retry later', requestId });
@@ -81,6 +91,16 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     logger.error({ err: error, requestId }, 'unhandled error');
     res.status(500).json({ error: 'internal', message: 'internal error', requestId });
   };
+}
+
+/**
+ * Postgres data exceptions (SQLSTATE class 22: a NUL in text, an impossible date in a cursor) are raised by a value
+ * from the request that validation let through; our own values are well-formed. Retrying cannot help, so the answer
+ * is 400 (and Vonage does not redeliver such a webhook), and the transaction that hit it has rolled back.
+ */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 /** Known Temporal outcomes that are the caller's business: a missing workflow, a rejected update. */

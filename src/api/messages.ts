@@ -15,6 +15,12 @@ import { principalOf } from './auth';
 
 /** SMS bodies longer than 10 concatenated segments are almost always a mistake (and cost 10x). */
 const MAX_BODY_LENGTH = 1530;
+/**
+ * Postgres text cannot hold NUL (0x00). Refused here, because past this route the text goes to the workflow,
+ * whose activity would retry the failing insert forever and hold up every later text to the number.
+ */
+const hasNoNul = (text: string) => !text.includes('\u0000');
+const NO_NUL = 'must not contain NUL characters';
 
 /** Body of POST /v1/messages: a composed `body`, or a `templateId` with its `variables`. */
 export const queueMessageSchema = z
@@ -26,10 +32,12 @@ export const queueMessageSchema = z
       .max(128)
       .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only'),
     phone: z.string().trim().min(1).max(32),
-    body: z.string().min(1).max(MAX_BODY_LENGTH).optional(),
+    body: z.string().min(1).max(MAX_BODY_LENGTH).refine(hasNoNul, NO_NUL).optional(),
     templateId: z.uuid().optional(),
-    variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(500)).optional(),
-    idempotencyKey: z.string().trim().min(1).max(200).optional(),
+    variables: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(500).refine(hasNoNul, NO_NUL))
+      .optional(),
+    idempotencyKey: z.string().trim().min(1).max(200).refine(hasNoNul, NO_NUL).optional(),
   })
   .strict()
   .refine((value) => (value.body === undefined) !== (value.templateId === undefined), {
@@ -122,7 +130,9 @@ async function composeText(
   if (input.templateId) {
     const template = await templates.find(accountId, input.templateId);
     if (!template) throw new HttpError(404, 'not_found', 'no such template');
-    const rendered = renderTemplate(template.body, input.variables ?? {});
+    // Without a prototype, {{constructor}} or {{toString}} cannot resolve to an Object.prototype member (a 500).
+    const variables = Object.assign(Object.create(null) as Record<string, string>, input.variables);
+    const rendered = renderTemplate(template.body, variables);
     if (!rendered.ok) {
       throw new HttpError(400, 'missing_variables', `missing template variables: ${rendered.missing.join(', ')}`, {
         missing: rendered.missing,
