@@ -20,7 +20,13 @@ export const inboundMessageSchema = z.object({
   from: z.string().min(1).max(32),
   timestamp: z.string().min(1).max(64).optional(),
   message_type: z.string().max(32).optional(),
-  text: z.string().max(10_000).default(''),
+  // A NUL cannot be stored in Postgres text. A reply is never refused for it (a "STOP\0" must still opt out):
+  // NULs are dropped before anything else reads the text.
+  text: z
+    .string()
+    .max(10_000)
+    .default('')
+    .transform((text) => text.replace(/\u0000/g, '')),
 });
 
 /** Dependencies of the inbound webhook. */

@@ -168,4 +168,21 @@ describe('inbound webhook', () => {
     });
     assert.equal(consent.body.status, 'accepted');
   });
+
+  it('still opts the number out when the STOP carries a NUL character', async () => {
+    const phone = system.newLeadPhone();
+
+    const response = await postWebhook(
+      system.apiUrl,
+      '/webhooks/vonage/inbound',
+      inboundBody({ from: phone, to: account.senderNumber, text: 'STOP\u0000' }),
+    );
+
+    assert.equal(response.status, 200);
+    assert.equal(response.body.intent, 'opt_out');
+    const dnc = await system.api('GET', `/v1/do-not-contact?phone=${encodeURIComponent(phone)}`, {
+      key: account.agentKey,
+    });
+    assert.equal(dnc.body.isOnDoNotContact, true);
+  });
 });
