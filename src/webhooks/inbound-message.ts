@@ -26,7 +26,7 @@ export const inboundMessageSchema = z.object({
     .string()
     .max(10_000)
     .default('')
-    .transform((text) => text.replace(/\u0000/g, '')),
+    .transform((text) => text.replaceAll(String.fromCharCode(0), '')),
 });
 
 /** Dependencies of the inbound webhook. */
