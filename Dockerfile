@@ -22,6 +22,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The operator console's static files (served by dist/src/console.js from /app/console).
+COPY console ./console
 USER node
 EXPOSE 3000
 # docker-compose.yml overrides the command for the worker (dist/src/worker.js) and the migration job

@@ -21,7 +21,7 @@ export PATH := $(if $(NODE_PATH_DIR),$(NODE_PATH_DIR):,)$(TEMPORAL_DIR)/bin:$(CU
 # Tests and start scripts find the Temporal CLI through this variable (see src/temporal.ts).
 export TEMPORAL_CLI_PATH ?= $(shell command -v temporal 2>/dev/null || echo $(TEMPORAL_DIR)/bin/temporal)
 
-.PHONY: help setup node temporal deps start test check bench clean postgres
+.PHONY: help setup node temporal deps start test check bench clean postgres browser
 
 help:
 	@echo "make start   run the whole system (Temporal dev server + Web UI, Postgres schema, API, worker, sandbox)"
@@ -50,7 +50,17 @@ postgres:
 	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || { command -v pg_ctlcluster >/dev/null && \
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; } || true
 
-setup: deps temporal postgres
+# The console's browser tests drive Debian's Chromium through playwright-core (which never downloads a browser).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the console's browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "the console's browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium' (they fail without it)"; \
+	  fi; }
+
+setup: deps temporal postgres browser
 
 start: setup
 	npm run start:all

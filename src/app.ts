@@ -8,7 +8,9 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { requireApiKey, requireRole } from './api/auth';
 import { consentEventsRouter } from './api/consent-events';
+import { recentMessagesRouter } from './api/recent-messages';
 import { codecRouter } from './codec/codec-routes';
+import { consoleRouter } from './console';
 import { doNotContactRouter } from './api/do-not-contact';
 import { settingsRouter } from './api/settings';
 import { templatesRouter } from './api/templates';
@@ -176,6 +178,7 @@ export function createApp(deps: AppDeps): Express {
     requireRole('admin', 'agent'),
     rateLimits.sends,
     messagesRouter({ client: deps.client, accounts, messages, templates, phoneHashKey: deps.phoneHashKey }),
+    recentMessagesRouter({ messages }),
   );
   api.use('/leads', requireRole('admin', 'agent'), leadsRouter({ messages }));
   api.use(
@@ -187,6 +190,9 @@ export function createApp(deps: AppDeps): Express {
   api.use('/templates', requireRole('admin', 'agent'), templatesRouter({ templates }));
   api.use('/consent-events', requireRole('admin', 'agent'), consentEventsRouter({ knex: deps.knex }));
   app.use('/v1', api);
+
+  // The console: a static page that calls /v1 with the signed-in user's own admin or agent key (src/console.ts).
+  app.use(consoleRouter({ temporalUiUrl: deps.temporalUiUrl, client: deps.client }));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route')));
   app.use(errorMiddleware(deps.logger));

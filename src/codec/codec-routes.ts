@@ -39,7 +39,7 @@ export interface CodecRouterDeps {
 
 /**
  * The codec server of Temporal's remote-codec protocol: the Web UI and `temporal --codec-endpoint <api>/v1/codec`
- * POST `{payloads}` to `/encode` and `/decode`. Decoding reveals phone numbers and texts, so only an admin key opens
+ * POST `{payloads}` to `/encode` and `/decode`. Decoding reveals phone numbers and texts, so only an operator key opens
  * it; each call is logged with the key that made it. A payload that cannot be decoded answers 400, as the protocol
  * asks.
  */
@@ -52,8 +52,8 @@ export function codecRouter(deps: CodecRouterDeps): Router {
   router.post('/session', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const apiKey = typeof req.body?.apiKey === 'string' ? req.body.apiKey.trim() : '';
     const principal = apiKey ? await deps.accounts.findPrincipal(apiKey) : undefined;
-    if (!principal || principal.role !== 'admin') {
-      res.status(401).type('html').send(sessionPage('That is not an active admin API key.'));
+    if (!principal || principal.role !== 'operator') {
+      res.status(401).type('html').send(sessionPage('That is not an active operator API key.'));
       return;
     }
     res.cookie(CODEC_COOKIE, apiKey, {
@@ -69,7 +69,7 @@ export function codecRouter(deps: CodecRouterDeps): Router {
     res.type('html').send(sessionPage(undefined, true));
   });
   router.use(express.json({ limit: CODEC_BODY_LIMIT }));
-  router.use(keyFromCookie, requireApiKey(deps.accounts), requireRole('admin'));
+  router.use(keyFromCookie, requireApiKey(deps.accounts), requireRole('operator'));
 
   const handle =
     (direction: 'encode' | 'decode'): RequestHandler =>
@@ -110,7 +110,7 @@ export function codecRouter(deps: CodecRouterDeps): Router {
 
 /**
  * The Temporal Web UI cannot send our API key: it sends an Authorization header only with its own login token. So
- * an operator opens a codec session once (GET /v1/codec/session, paste an admin key) and turns on "Include
+ * an operator opens a codec session once (GET /v1/codec/session, paste an operator key) and turns on "Include
  * cross-origin credentials" in the UI's codec settings; the browser then sends this cookie with every decode.
  * HttpOnly (no script reads it), SameSite=Strict (sent only from the same site, which the UI on another port of the
  * same host is), scoped to /v1/codec, 8 hours. A revoked key stops working at once: the key is checked per call.
@@ -144,7 +144,7 @@ function sessionPage(error?: string, isOpen = false): string {
       : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sms-consent codec session</title></head>
 <body><main><h1>Decrypt payloads in the Temporal Web UI</h1>${message}
-<form method="post" action="/v1/codec/session"><label for="apiKey">Admin API key</label>
+<form method="post" action="/v1/codec/session"><label for="apiKey">Operator API key</label>
 <input id="apiKey" name="apiKey" type="password" autocomplete="off" required>
 <button type="submit">Open codec session</button></form></main></body></html>`;
 }

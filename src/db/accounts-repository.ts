@@ -6,8 +6,8 @@ import { ACCOUNT_TEXTS, type AccountTextName } from '../consent/template-rules';
 
 /** A2P 10DLC registration status of an account. */
 export type A2pStatus = 'unverified' | 'pending' | 'verified' | 'failed';
-/** API key roles: admins change settings, agents send and read. */
-export type Role = 'admin' | 'agent';
+/** API key roles: admins change settings, agents send and read; operators (who run the service) decrypt payloads. */
+export type Role = 'admin' | 'agent' | 'operator';
 
 /** An account as the API sees it. */
 export interface Account {

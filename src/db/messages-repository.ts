@@ -42,6 +42,27 @@ export interface LeadConsentView {
   updatedAt: string;
 }
 
+/** One text of the account's recent list (the console's Messaging Center). */
+export interface RecentMessageView extends MessageView {
+  /** E.164; the lead's number, or the number a reply came from. */
+  phone: string;
+  /**
+   * For an opt-in text: how the lead stands on it (`accepted` after START, `rejected` after STOP, `sent` while it
+   * waits, `not_sent` when it could not go out). Null for every other text, and for an opt-in still in flight.
+   */
+  optIn: LeadOptInStatus | null;
+}
+
+/**
+ * The opt-in status an opt-in text stands for. The lead's current opt-in (lead_consents.opt_in_message_id) shows the
+ * lead's status; an earlier, superseded one shows only whether it went out.
+ */
+const OPT_IN_STATUS_SQL = `case when m.kind <> 'opt_in' then null
+  when lc.opt_in_message_id = m.id then coalesce(lc.status, 'not_sent')
+  when m.status in ('failed', 'blocked') then 'not_sent'
+  when m.status in ('sent', 'delivered') then 'sent'
+  end`;
+
 /** Read side for the API: text history, consent and the Do Not Contact list. Scoped by account in every query. */
 export class MessagesRepository {
   constructor(private readonly knex: Knex) {}
@@ -121,6 +142,35 @@ export class MessagesRepository {
       .orderBy('id', 'desc')
       .limit(limit);
     return rows.reverse().map(toConsentEvent);
+  }
+
+  /**
+   * The account's latest texts, both directions, newest first: only those with `status`, or only opt-in texts whose
+   * lead stands at `optIn`, when given.
+   */
+  async recentMessages(
+    accountId: string,
+    options: { limit: number; status?: MessageStatus; optIn?: LeadOptInStatus },
+  ): Promise<RecentMessageView[]> {
+    const query = this.knex({ m: 'messages' })
+      .leftJoin({ lc: 'lead_consents' }, (join) =>
+        join.on('lc.account_id', 'm.account_id').andOn('lc.lead_id', 'm.lead_id').andOn('lc.phone', 'm.phone'),
+      )
+      .where('m.account_id', accountId)
+      .select('m.*', this.knex.raw(`${OPT_IN_STATUS_SQL} as opt_in_status`))
+      .orderBy([
+        { column: 'm.created_at', order: 'desc' },
+        { column: 'm.id', order: 'desc' },
+      ])
+      .limit(options.limit);
+    if (options.status) query.andWhere('m.status', options.status);
+    if (options.optIn) query.andWhereRaw(`${OPT_IN_STATUS_SQL} = ?`, [options.optIn]);
+    const rows: Record<string, unknown>[] = await query;
+    return rows.map((row) => ({
+      ...toMessage(row),
+      phone: row.phone as string,
+      optIn: (row.opt_in_status as LeadOptInStatus | null) ?? null,
+    }));
   }
 
   async doNotContactEntry(

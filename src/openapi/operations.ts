@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { consentExportQuerySchema } from '../api/consent-events';
 import { addDoNotContactSchema, doNotContactQuerySchema, removeDoNotContactSchema } from '../api/do-not-contact';
 import { leadIdSchema } from '../api/leads';
+import { recentMessagesQuerySchema, recentMessagesResultSchema } from '../api/recent-messages';
 import { queueMessageSchema } from '../api/messages';
 import { a2pStatusSchema, accountTextSchema, messagingSettingsSchema } from '../api/settings';
 import { createTemplateSchema, templateIdSchema, updateTemplateSchema } from '../api/templates';
 import { codecPayloadsResultSchema, codecPayloadsSchema } from '../codec/codec-routes';
 import { ACCOUNT_TEXTS } from '../consent/template-rules';
+import { consoleAssetSchema, consoleConfigSchema } from '../console';
 import { inboundMessageSchema } from '../webhooks/inbound-message';
 import { messageStatusSchema } from '../webhooks/message-status';
 import * as responses from './response-schemas';
@@ -18,7 +20,9 @@ import * as responses from './response-schemas';
 
 /** Who may call an operation. */
 export type Access =
-  { kind: 'apiKey'; roles: readonly ('admin' | 'agent')[] } | { kind: 'vonageSignature' } | { kind: 'public' };
+  | { kind: 'apiKey'; roles: readonly ('admin' | 'agent' | 'operator')[] }
+  | { kind: 'vonageSignature' }
+  | { kind: 'public' };
 
 /** A named example; the tests parse every one with the schema it sits under. */
 export interface Example {
@@ -103,10 +107,14 @@ export const RESPONSE_SCHEMAS = {
   Health: responses.healthSchema,
   Readiness: responses.readinessSchema,
   CodecPayloads: codecPayloadsResultSchema,
+  RecentMessages: recentMessagesResultSchema,
+  ConsoleConfig: consoleConfigSchema,
 } satisfies Record<string, z.ZodType>;
 
 const agent = { kind: 'apiKey', roles: ['admin', 'agent'] } as const;
 const admin = { kind: 'apiKey', roles: ['admin'] } as const;
+/** The people running the service, not a tenant: only they may decrypt payloads (they hold every account's data). */
+const operator = { kind: 'apiKey', roles: ['operator'] } as const;
 const vonage = { kind: 'vonageSignature' } as const;
 const anyone = { kind: 'public' } as const;
 
@@ -147,7 +155,7 @@ const DECRYPTED_PAYLOAD = {
 };
 const CODEC_DESCRIPTION =
   "Temporal's remote codec protocol: the Web UI and `temporal --codec-endpoint <API>/v1/codec --codec-auth " +
-  "'Bearer <admin key>'` POST a Payloads message in proto JSON (`metadata` values and `data` in base64). Every " +
+  "'Bearer <operator key>'` POST a Payloads message in proto JSON (`metadata` values and `data` in base64). Every " +
   'payload the service sends to Temporal is encrypted with AES-256-GCM (`binary/encrypted`, with the key id in ' +
   '`encryption-key-id`), so this is how an operator reads phone numbers and texts in a history. CORS admits the ' +
   'origin of `TEMPORAL_UI_URL`; a preflight needs no key. Each call is logged with the key that made it.';
@@ -221,6 +229,72 @@ export const OPERATIONS: readonly OperationSpec[] = [
       413: 'body larger than 256 kB',
       422: 'the consent workflow rejected the message',
     },
+  },
+  {
+    method: 'get',
+    path: '/v1/messages',
+    operationId: 'listRecentMessages',
+    summary: "The account's latest texts",
+    description:
+      "Texts in both directions across all leads, newest first, with their statuses: what the console's Messaging " +
+      'Center shows and polls. `status` keeps one text status; `optIn` keeps the opt-in texts whose lead stands at ' +
+      'that opt-in status (each opt-in text carries it as `optIn`: `sent` while it waits, `accepted` after START, ' +
+      '`rejected` after STOP, `not_sent` when it could not go out).',
+    tag: 'messages',
+    access: agent,
+    query: {
+      schema: recentMessagesQuerySchema,
+      descriptions: {
+        limit: 'how many texts, newest first',
+        status: 'only texts with this status',
+        optIn: 'only opt-in texts whose lead has this opt-in status',
+      },
+    },
+    responses: {
+      200: {
+        description: 'the texts',
+        content: json(recentMessagesResultSchema, {
+          optInWaiting: {
+            summary: 'An opt-in waiting for START, and the held text behind it',
+            value: {
+              messages: [
+                {
+                  messageId: '7e2a9c1d-4b3f-4a5e-8d6c-1f2e3d4c5b6a',
+                  direction: 'outbound',
+                  kind: 'opt_in',
+                  leadId: 'lead-1042',
+                  phone: EXAMPLE_PHONE,
+                  body: `${OPT_IN_TEMPLATE}\nReply STOP to opt-out of future text communications.`,
+                  status: 'delivered',
+                  reason: null,
+                  providerMessageId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+                  createdAt: '2026-11-27T12:00:00.000Z',
+                  sentAt: '2026-11-27T12:00:00.400Z',
+                  deliveredAt: '2026-11-27T12:00:02.000Z',
+                  optIn: 'sent',
+                },
+                {
+                  messageId: EXAMPLE_MESSAGE_ID,
+                  direction: 'outbound',
+                  kind: 'lead',
+                  leadId: 'lead-1042',
+                  phone: EXAMPLE_PHONE,
+                  body: 'Hi Dana, the 3-bed on Elm St is open Saturday 10-12. Want me to hold a slot?',
+                  status: 'held',
+                  reason: null,
+                  providerMessageId: null,
+                  createdAt: '2026-11-27T11:59:59.900Z',
+                  sentAt: null,
+                  deliveredAt: null,
+                  optIn: null,
+                },
+              ],
+            },
+          },
+        }),
+      },
+    },
+    errors: { 400: 'invalid query (an unknown status, limit out of 1-200, or both status and optIn)' },
   },
   {
     method: 'get',
@@ -665,7 +739,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
       `${CODEC_DESCRIPTION} Payloads that are not encrypted come back unchanged; the answer keeps the order of ` +
       'the request.',
     tag: 'operations',
-    access: admin,
+    access: operator,
     requestBody: {
       required: true,
       content: json(codecPayloadsSchema, {
@@ -695,7 +769,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
       `${CODEC_DESCRIPTION} The Web UI encodes this way what an operator types to start or signal a workflow; ` +
       'the newest key (the first of PAYLOAD_ENCRYPTION_KEYS) encrypts.',
     tag: 'operations',
-    access: admin,
+    access: operator,
     requestBody: {
       required: true,
       content: json(codecPayloadsSchema, {
@@ -893,7 +967,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
     path: '/v1/codec/session',
     operationId: 'openCodecSession',
     summary: 'Open a codec session (sets an HttpOnly, SameSite=Strict cookie for /v1/codec, 8 hours)',
-    description: 'Form post of `apiKey`; only an active admin key opens a session. Answers the page again.',
+    description: 'Form post of `apiKey`; only an active operator key opens a session. Answers the page again.',
     tag: 'operations',
     access: anyone,
     requestBody: {
@@ -923,5 +997,61 @@ export const OPERATIONS: readonly OperationSpec[] = [
     access: anyone,
     responses: { 200: { description: 'the page', content: { 'text/html': { jsonSchema: { type: 'string' } } } } },
     errors: {},
+  },
+  {
+    method: 'get',
+    path: '/',
+    operationId: 'getConsole',
+    summary: 'The console',
+    description:
+      'One HTML page (scripts and styles under /console/, no inline code, nothing from a CDN). It signs in with an ' +
+      "admin or agent API key kept in the tab's sessionStorage and calls this API with it: Messaging Center, lead " +
+      'details with the text history, the Do Not Contact list and the account texts. The key decides what it may ' +
+      'do; the page itself is public.',
+    tag: 'operations',
+    access: anyone,
+    responses: { 200: { description: 'the page', content: { 'text/html': { jsonSchema: { type: 'string' } } } } },
+    errors: {},
+  },
+  {
+    method: 'get',
+    path: '/console/config.json',
+    operationId: 'getConsoleConfig',
+    summary: "The console's configuration",
+    description: 'Where the Temporal Web UI is, so the console can link a lead to its workflow.',
+    tag: 'operations',
+    access: anyone,
+    responses: {
+      200: {
+        description: 'the configuration',
+        content: json(consoleConfigSchema, {
+          local: {
+            summary: 'make start on one machine',
+            value: { temporalUiUrl: 'http://127.0.0.1:8233', temporalNamespace: 'default' },
+          },
+        }),
+      },
+    },
+    errors: {},
+  },
+  {
+    method: 'get',
+    path: '/console/{asset}',
+    operationId: 'getConsoleAsset',
+    summary: "One of the console's scripts or its stylesheet",
+    description: 'An ES module (`text/javascript`) or `style.css`. Only the listed files are served.',
+    tag: 'operations',
+    access: anyone,
+    pathParams: { asset: { schema: consoleAssetSchema, description: 'the file name' } },
+    responses: {
+      200: {
+        description: 'the file',
+        content: {
+          'text/javascript': { jsonSchema: { type: 'string' } },
+          'text/css': { jsonSchema: { type: 'string' } },
+        },
+      },
+    },
+    errors: { 404: 'no such console file' },
   },
 ];

@@ -30,7 +30,7 @@ import { connectClient } from '../temporal';
  */
 
 const A2P_STATUSES: readonly A2pStatus[] = ['unverified', 'pending', 'verified', 'failed'];
-const ROLES: readonly Role[] = ['admin', 'agent'];
+const ROLES: readonly Role[] = ['admin', 'agent', 'operator'];
 /** What an operator may record as the way a number asked not to be contacted (`sms` only comes from a STOP reply). */
 const OPERATOR_DNC_SOURCES = ['phone_call', 'email', 'web', 'operator'] as const;
 type OperatorDoNotContactSource = (typeof OPERATOR_DNC_SOURCES)[number];

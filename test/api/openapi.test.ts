@@ -200,7 +200,7 @@ describe('openapi document', () => {
         if (path.startsWith('/v1/') && path !== '/v1/codec/session') {
           assert.deepEqual(operation.security, [{ apiKey: [] }], where);
           const roles = operation['x-roles'] ?? [];
-          assert.ok(roles.includes('admin'), `${where} roles`);
+          assert.ok(roles.includes('admin') || roles.includes('operator'), `${where} roles`);
           assert.ok(statuses.includes('401') && statuses.includes('503'), `${where} 401/503`);
           if (!roles.includes('agent')) assert.ok(statuses.includes('403'), `${where} 403`);
         } else if (path.startsWith('/webhooks/')) {

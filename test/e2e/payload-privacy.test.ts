@@ -139,7 +139,7 @@ describe('payload privacy in Temporal', () => {
   });
 
   it('decrypts the history for the Temporal CLI when an admin key is presented', async () => {
-    const readable = readableText(await showHistory({ key: account.adminKey }));
+    const readable = readableText(await showHistory({ key: account.operatorKey! }));
 
     assert.ok(readable.includes(phone()), 'the decoded history shows the number');
     assert.ok(readable.includes(flow.body), 'the decoded history shows the text');
@@ -150,8 +150,9 @@ describe('payload privacy in Temporal', () => {
       .filter(({ at }) => !at.includes('/searchAttributes/'))
       .map(({ payload }) => payload);
 
-    const asAdmin = await codecCall('/v1/codec/decode', { key: account.adminKey, body: { payloads } });
+    const asAdmin = await codecCall('/v1/codec/decode', { key: account.operatorKey!, body: { payloads } });
     const asAgent = await codecCall('/v1/codec/decode', { key: account.agentKey, body: { payloads } });
+    const asTenantAdmin = await codecCall('/v1/codec/decode', { key: account.adminKey, body: { payloads } });
     const anonymous = await codecCall('/v1/codec/decode', { body: { payloads } });
 
     assert.equal(asAdmin.status, 200);
@@ -162,6 +163,7 @@ describe('payload privacy in Temporal', () => {
     assert.ok(clear.includes(phone()) && clear.includes(flow.body));
     assert.ok(decoded.every((payload) => fromBase64(payload.metadata!.encoding!) !== 'binary/encrypted'));
     assert.equal(asAgent.status, 403);
+    assert.equal(asTenantAdmin.status, 403, "a tenant's admin cannot decrypt: payloads carry every account's data");
     assert.equal(anonymous.status, 401);
     assert.equal(anonymous.headers.get('access-control-allow-origin'), new URL(TEMPORAL_UI_URL).origin);
   });
@@ -169,13 +171,16 @@ describe('payload privacy in Temporal', () => {
   it('encodes for an admin key what it then decodes, and answers 400 when a payload was altered', async () => {
     const clear = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: 'IlNUQVJUIg==' };
 
-    const encoded = await codecCall('/v1/codec/encode', { key: account.adminKey, body: { payloads: [clear] } });
+    const encoded = await codecCall('/v1/codec/encode', { key: account.operatorKey!, body: { payloads: [clear] } });
     const [encrypted] = ((await encoded.json()) as { payloads: JsonPayload[] }).payloads;
-    const roundTrip = await codecCall('/v1/codec/decode', { key: account.adminKey, body: { payloads: [encrypted] } });
+    const roundTrip = await codecCall('/v1/codec/decode', {
+      key: account.operatorKey!,
+      body: { payloads: [encrypted] },
+    });
     const data = Buffer.from(encrypted!.data!, 'base64');
     data[20]! ^= 0x01;
     const altered = await codecCall('/v1/codec/decode', {
-      key: account.adminKey,
+      key: account.operatorKey!,
       body: { payloads: [{ ...encrypted, data: data.toString('base64') }] },
     });
 
@@ -204,7 +209,7 @@ describe('payload privacy in Temporal', () => {
     for (const header of ['content-type', 'authorization', 'x-namespace']) assert.ok(allowed.includes(header), header);
   });
 
-  it('decodes for the Web UI with a session cookie opened by an admin key, never by an agent key', async () => {
+  it('decodes for the Web UI with a session cookie opened by an operator key, never by a tenant key', async () => {
     const payloads = payloadsOf(JSON.parse(await showHistory()))
       .filter(({ at }) => !at.includes('/searchAttributes/'))
       .map(({ payload }) => payload)
@@ -218,7 +223,8 @@ describe('payload privacy in Temporal', () => {
 
     const page = await fetch(`${system.apiUrl}/v1/codec/session`);
     const byAgent = await open(account.agentKey);
-    const byAdmin = await open(account.adminKey);
+    const byTenantAdmin = await open(account.adminKey);
+    const byAdmin = await open(account.operatorKey!);
     const cookie = (byAdmin.headers.get('set-cookie') ?? '').split(';')[0]!;
     const decode = (headers: Record<string, string>) =>
       fetch(`${system.apiUrl}/v1/codec/decode`, {
@@ -233,6 +239,7 @@ describe('payload privacy in Temporal', () => {
     assert.match(await page.text(), /<form method="post"/);
     assert.equal(byAgent.status, 401);
     assert.equal(byAgent.headers.get('set-cookie'), null);
+    assert.equal(byTenantAdmin.status, 401);
     assert.equal(byAdmin.status, 200);
     assert.match(byAdmin.headers.get('set-cookie') ?? '', /HttpOnly/i);
     assert.match(byAdmin.headers.get('set-cookie') ?? '', /SameSite=Strict/i);

@@ -67,6 +67,8 @@ export interface TestAccount {
   senderNumber: string;
   adminKey: string;
   agentKey: string;
+  /** A key with the `operator` role (decrypts payloads through /v1/codec). */
+  operatorKey?: string;
 }
 
 let numberCounter = 0;
@@ -162,7 +164,14 @@ export async function startSystem(
       });
       const admin = await accounts.createApiKey(account.id, 'admin');
       const agent = await accounts.createApiKey(account.id, 'agent');
-      return { accountId: account.id, senderNumber, adminKey: admin.apiKey, agentKey: agent.apiKey };
+      const operator = await accounts.createApiKey(account.id, 'operator');
+      return {
+        accountId: account.id,
+        senderNumber,
+        adminKey: admin.apiKey,
+        agentKey: agent.apiKey,
+        operatorKey: operator.apiKey,
+      };
     },
     async api(method, route, callOptions = {}) {
       const response = await fetch(`${apiUrl}${route}`, {

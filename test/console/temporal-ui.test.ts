@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from '../../src/app';
+import { EncryptionCodec } from '../../src/codec/encryption-codec';
+import { AccountsRepository } from '../../src/db/accounts-repository';
+import { createKnex } from '../../src/db/knex';
+import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import { createWorker } from '../../src/worker-setup';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { freePort, launchBrowser, type TestBrowser } from '../support/browser';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { PAYLOAD_ENCRYPTION_KEYS, PHONE_HASH_KEY, SIGNATURE_SECRET, waitFor } from '../support/system';
+import { temporalCliPath } from '../support/temporal-cli';
+
+const SANDBOX_CREDENTIAL = 'sandbox';
+const UI_TIMEOUT_MS = 30_000;
+
+/**
+ * The path from the console to the Temporal Web UI. test/support/system.ts runs its dev server without
+ * the UI, so this file starts its own, with the UI on a free port, and the worker, sandbox and API against it.
+ */
+describe('Temporal Web UI', () => {
+  let env: TestWorkflowEnvironment;
+  let db: TestDatabase;
+  let sandbox: Sandbox;
+  let browser: TestBrowser;
+  let uiUrl: string;
+  let apiUrl: string;
+  const closers: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    const uiPort = await freePort();
+    uiUrl = `http://127.0.0.1:${uiPort}`;
+    // The browser first: without Chromium the file fails at once, before there is a server to clean up.
+    browser = await launchBrowser();
+    [env, db] = await Promise.all([
+      TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: { type: 'existing-path', path: temporalCliPath() },
+          searchAttributes: [...SEARCH_ATTRIBUTES],
+          ip: '127.0.0.1',
+          ui: true,
+          uiPort,
+        },
+      }),
+      createTestDatabase(),
+    ]);
+    const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    sandbox = createSandbox({
+      apiKey: SANDBOX_CREDENTIAL,
+      apiSecret: SANDBOX_CREDENTIAL,
+      signatureSecret: SIGNATURE_SECRET,
+      logger,
+    });
+    const sandboxListener = await sandbox.listen(0, '127.0.0.1');
+    const payloadCodec = new EncryptionCodec(PAYLOAD_ENCRYPTION_KEYS);
+    const appKnex = createKnex({ databaseUrl: db.url, poolMax: 5 });
+    const app = createApp({
+      knex: appKnex,
+      client: new Client({
+        connection: env.connection,
+        namespace: 'default',
+        dataConverter: { payloadCodecs: [payloadCodec] },
+      }),
+      logger,
+      phoneHashKey: PHONE_HASH_KEY,
+      vonageSignatureSecret: SIGNATURE_SECRET,
+      webhookMaxAgeSeconds: 300,
+      payloadCodec,
+      temporalUiUrl: uiUrl,
+    });
+    const server: Server = await new Promise((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    sandbox.setWebhookBaseUrl(apiUrl);
+    const workerKnex = createKnex({ databaseUrl: db.url, poolMax: 10 });
+    const lockKnex = createKnex({ databaseUrl: db.url, poolMax: 10 });
+    const worker: Worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      knex: workerKnex,
+      lockKnex,
+      vonage: {
+        apiHost: sandboxListener.url,
+        apiKey: SANDBOX_CREDENTIAL,
+        apiSecret: SANDBOX_CREDENTIAL,
+        timeoutMs: 5000,
+      },
+      payloadCodec,
+      shutdownGraceMs: 2_000,
+    });
+    const running = worker.run();
+    closers.push(
+      async () => {
+        worker.shutdown();
+        await running;
+      },
+      async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+      },
+      () => sandboxListener.close(),
+      async () => {
+        await Promise.all([appKnex.destroy(), workerKnex.destroy(), lockKnex.destroy()]);
+      },
+    );
+  });
+  after(async () => {
+    for (const close of closers) await close();
+    await browser?.close();
+    await env?.teardown();
+    await db?.drop();
+  });
+
+  it('finds the lead\'s workflow from the console\'s link, and by ConsentStatus="Accepted"', async () => {
+    const accounts = new AccountsRepository(db.knex);
+    const senderNumber = '+12015550142';
+    const phone = '+12125550143';
+    const leadId = 'lead-temporal-ui';
+    const created = await accounts.createAccount({ name: 'Acme Realty', senderNumber, a2pStatus: 'verified' });
+    const { apiKey } = await accounts.createApiKey(created.id, 'agent');
+    const queued = await fetch(`${apiUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ leadId, phone, body: 'Hi Dana, the Elm St showing is on.' }),
+    });
+    assert.equal(queued.status, 202);
+    await sandbox.reply({ from: phone, to: senderNumber, text: 'START' });
+    const workflowId = await waitFor(
+      'the workflow to be listed as Accepted',
+      async () => {
+        for await (const workflow of env.client.workflow.list({ query: 'ConsentStatus="Accepted"' })) {
+          return workflow.workflowId;
+        }
+        return undefined;
+      },
+      UI_TIMEOUT_MS,
+    );
+
+    const page = await browser.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    await page.goto(`${apiUrl}/#/leads/${leadId}`);
+    await page.getByLabel('API key').fill(apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-opt-in="accepted"]').waitFor();
+    const [fromLink] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('link', { name: /Open this lead's workflow in the Temporal Web UI/ }).click(),
+    ]);
+    await fromLink.getByText(workflowId).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const linkUrl = fromLink.url();
+    await fromLink.close();
+
+    const ui = await browser.newPage();
+    ui.setDefaultTimeout(UI_TIMEOUT_MS);
+    await ui.goto(`${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('ConsentStatus="Accepted"')}`);
+    await ui.getByText(workflowId).first().waitFor();
+    await browser.screenshot(ui, '11-temporal-ui-accepted');
+
+    assert.equal(linkUrl, `${uiUrl}/namespaces/default/workflows?query=LeadIds%3D%22${leadId}%22`);
+    assert.match(workflowId, /^smsConsent:/);
+    assert.doesNotMatch(workflowId, /2125550143/, 'no phone number in the workflow id');
+    await page.close();
+    await ui.close();
+  });
+});
