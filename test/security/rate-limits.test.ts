@@ -118,8 +118,15 @@ describe('rate limits', () => {
 
   it('uses 600 requests and 120 sends a minute when createApp is given no limits', async () => {
     const account = await system.createAccount();
+    // The shared test app runs with generous limits; this one is built with none given, as src/server.ts does.
+    const defaults = await listenApp(system, { apiPerMinute: 1, sendsPerMinute: 1 }, { rateLimits: undefined });
 
-    const answer = await send(system.apiUrl, { method: 'POST', path: '/v1/messages', key: account.agentKey, json: {} });
+    let answer;
+    try {
+      answer = await send(defaults.url, { method: 'POST', path: '/v1/messages', key: account.agentKey, json: {} });
+    } finally {
+      await defaults.close();
+    }
 
     assert.equal(answer.status, 400);
     assert.match(answer.headers.get('ratelimit-policy') ?? '', /"api"; q=600; w=60;.*"sends"; q=120; w=60;/);
