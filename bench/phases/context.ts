@@ -1,0 +1,131 @@
+import { tsToMs } from '@temporalio/common/lib/time';
+import type { BenchSystem } from '../harness';
+import type { PhoneAllocator } from '../phone-numbers';
+import type { SandboxWatch } from '../sandbox-watch';
+
+/** What every phase gets from bench/run.ts. */
+export interface BenchContext {
+  system: BenchSystem;
+  phones: PhoneAllocator;
+  watch: SandboxWatch;
+  /** Leads in flight at once, the same for the floor and for ours. */
+  concurrency: number;
+  /**
+   * How long the floor, ours and the idle phase may keep starting new leads (the leads in flight then finish).
+   * Keeps --quick under three minutes on a busy machine; the results say when a phase stopped short.
+   */
+  phaseSeconds: number;
+  /** Distinguishes this run's workflow IDs and texts. */
+  runTag: string;
+  say(line: string): void;
+}
+
+/** A lead of ours that completed the loop (accepted, its held text delivered); the STOP phase reuses them. */
+export interface AcceptedLead {
+  leadId: string;
+  phone: string;
+}
+
+/** Resolves with `promise`, or rejects after `ms` (the promise itself keeps running; the phase moves on). */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Counts and the first few distinct error messages of a phase. */
+export class Failures {
+  count = 0;
+  readonly examples: string[] = [];
+
+  add(error: unknown): void {
+    this.count += 1;
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.examples.length < 5 && !this.examples.includes(message)) this.examples.push(message.slice(0, 300));
+  }
+}
+
+/** Postgres transactions committed in the bench database so far (pg_stat_database; flushed within ~1 s). */
+export async function committedTransactions(system: BenchSystem): Promise<number> {
+  const result = await system.knex.raw(
+    'select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()',
+  );
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * What a workflow's history says one lead cost: events, activities and workflow tasks, and where the time went.
+ * Dispatch is Temporal's part (scheduled → picked up by the worker); run is the worker's part (started →
+ * completed: for an activity our code with its Postgres and Vonage calls, for a workflow task the workflow code).
+ */
+export interface HistoryProfile {
+  /** How many workflows the averages below are over. */
+  workflows: number;
+  events: number;
+  activities: number;
+  workflowTasks: number;
+  activityDispatchMs: number;
+  activityRunMs: number;
+  workflowTaskDispatchMs: number;
+  workflowTaskRunMs: number;
+}
+
+/** Averages the history of each workflow (its latest run); undefined when none could be read. */
+export async function historyProfile(system: BenchSystem, workflowIds: string[]): Promise<HistoryProfile | undefined> {
+  const totals = {
+    events: 0,
+    activities: 0,
+    workflowTasks: 0,
+    activityDispatchMs: 0,
+    activityRunMs: 0,
+    workflowTaskDispatchMs: 0,
+    workflowTaskRunMs: 0,
+  };
+  let workflows = 0;
+  for (const workflowId of workflowIds) {
+    const history = await system.client.workflow
+      .getHandle(workflowId)
+      .fetchHistory()
+      .catch(() => undefined);
+    if (!history) continue;
+    workflows += 1;
+    const events = history.events ?? [];
+    const timeOf = new Map<number, number>();
+    for (const event of events) timeOf.set(Number(event.eventId), tsToMs(event.eventTime));
+    totals.events += events.length;
+    for (const event of events) {
+      const at = tsToMs(event.eventTime);
+      if (event.activityTaskScheduledEventAttributes) totals.activities += 1;
+      const activityStarted = event.activityTaskStartedEventAttributes;
+      if (activityStarted)
+        totals.activityDispatchMs += at - (timeOf.get(Number(activityStarted.scheduledEventId)) ?? at);
+      const activityCompleted = event.activityTaskCompletedEventAttributes;
+      if (activityCompleted) totals.activityRunMs += at - (timeOf.get(Number(activityCompleted.startedEventId)) ?? at);
+      const taskStarted = event.workflowTaskStartedEventAttributes;
+      if (taskStarted) totals.workflowTaskDispatchMs += at - (timeOf.get(Number(taskStarted.scheduledEventId)) ?? at);
+      const taskCompleted = event.workflowTaskCompletedEventAttributes;
+      if (taskCompleted) {
+        totals.workflowTasks += 1;
+        totals.workflowTaskRunMs += at - (timeOf.get(Number(taskCompleted.startedEventId)) ?? at);
+      }
+    }
+  }
+  if (workflows === 0) return undefined;
+  const average = (value: number) => Math.round((value / workflows) * 10) / 10;
+  return {
+    workflows,
+    events: average(totals.events),
+    activities: average(totals.activities),
+    workflowTasks: average(totals.workflowTasks),
+    activityDispatchMs: average(totals.activityDispatchMs),
+    activityRunMs: average(totals.activityRunMs),
+    workflowTaskDispatchMs: average(totals.workflowTaskDispatchMs),
+    workflowTaskRunMs: average(totals.workflowTaskRunMs),
+  };
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { startProgress } from '../progress';
+import { round1, runPool, summarize, type LatencySummary } from '../stats';
+import { FLOOR_TASK_QUEUE, floorQueueUpdate, floorReplySignal, floorWorkflow } from '../floor-workflow';
+import { Failures, historyProfile, withTimeout, type BenchContext, type HistoryProfile } from './context';
+
+/** Section 1 of the results. */
+export interface FloorResult {
+  /** Leads asked for; `started` is fewer when the phase's time budget ran out first. */
+  leads: number;
+  started: number;
+  completed: number;
+  failures: number;
+  failureExamples: string[];
+  concurrency: number;
+  seconds: number;
+  leadsPerSecond: number;
+  leadLatencyMs: LatencySummary;
+  /** The client calls on their own: the platform's share of POST /v1/messages and of the START webhook. */
+  updateWithStartMs: LatencySummary;
+  signalWithStartMs: LatencySummary;
+  /** What a lead's workflow history shows, averaged over a sample of leads. */
+  history: HistoryProfile | undefined;
+}
+
+const LEAD_TIMEOUT_MS = 60_000;
+/** Leads whose histories are read for the profile. */
+export const HISTORY_SAMPLE = 10;
+
+/**
+ * The floor: for each lead, update-with-start (answered after one no-op activity), then signal-with-start (the
+ * START, followed by one no-op activity), awaited to the workflow's end. Driven straight through the Temporal
+ * client, with the same concurrency as ours.
+ */
+export async function runFloor(context: BenchContext, leads: number): Promise<FloorResult> {
+  const { client } = context.system;
+  const failures = new Failures();
+  const latencies: number[] = [];
+  const updateMs: number[] = [];
+  const signalMs: number[] = [];
+  const progress = startProgress('1/5 floor', leads);
+  const workflowIdOf = (index: number) => `benchFloor:${context.runTag}:${index}`;
+
+  const lead = async (index: number) => {
+    const workflowId = workflowIdOf(index);
+    const startedAt = performance.now();
+    await client.workflow.executeUpdateWithStart(floorQueueUpdate, {
+      args: [`Bench floor lead ${index}`],
+      updateId: randomUUID(),
+      startWorkflowOperation: new WithStartWorkflowOperation(floorWorkflow, {
+        workflowId,
+        taskQueue: FLOOR_TASK_QUEUE,
+        args: [],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
+    const signalAt = performance.now();
+    updateMs.push(signalAt - startedAt);
+    await client.workflow.signalWithStart(floorWorkflow, {
+      workflowId,
+      taskQueue: FLOOR_TASK_QUEUE,
+      args: [],
+      signal: floorReplySignal,
+      signalArgs: ['START'],
+    });
+    signalMs.push(performance.now() - signalAt);
+    await client.workflow.getHandle(workflowId).result();
+    latencies.push(performance.now() - startedAt);
+  };
+
+  const startedAt = performance.now();
+  const { started } = await runPool(
+    leads,
+    context.concurrency,
+    Date.now() + context.phaseSeconds * 1000,
+    async (index) => {
+      await withTimeout(lead(index), LEAD_TIMEOUT_MS, `floor lead ${index}`).catch((error) => failures.add(error));
+      progress.tick();
+    },
+  );
+  const seconds = (performance.now() - startedAt) / 1000;
+  progress.done(started < leads ? `time budget reached after ${started} leads` : undefined);
+
+  const sample = Array.from({ length: Math.min(HISTORY_SAMPLE, leads) }, (_, index) => workflowIdOf(index));
+  const history = await historyProfile(context.system, sample);
+  return {
+    leads,
+    started,
+    completed: latencies.length,
+    failures: failures.count,
+    failureExamples: failures.examples,
+    concurrency: context.concurrency,
+    seconds: round1(seconds),
+    leadsPerSecond: round1(latencies.length / seconds),
+    leadLatencyMs: summarize(latencies),
+    updateWithStartMs: summarize(updateMs),
+    signalWithStartMs: summarize(signalMs),
+    history,
+  };
+}

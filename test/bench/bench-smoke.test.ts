@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+
+/**
+ * The benchmark runs end to end at its smallest sizes and writes every section. A smoke test only: it checks the
+ * shape of the results and that each phase completed its (tiny) work, never how fast anything was.
+ */
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const RUN_TIMEOUT_MS = 240_000;
+const SECTIONS = ['machine', 'floor', 'endToEnd', 'apiLatency', 'stopToBlocked', 'idleScale', 'goals', 'markdown'];
+
+describe('npm run bench', () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it('writes a results file with every section when run at the smallest sizes', async () => {
+    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(REPO_ROOT, 'bench/run.ts'),
+          ...['--leads', '5', '--idle', '20', '--rate', '5', '--duration', '2', '--stop-numbers', '3'],
+          // Budgets well above what these sizes need, so that a busy machine is slower but never cut short.
+          ...['--phase-seconds', '120', '--idle-seconds', '120', '--out', out],
+        ],
+        { cwd: REPO_ROOT, timeout: RUN_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    assert.equal(run.code, 0, run.stderr.slice(-3000));
+
+    const files = readdirSync(out).filter((name) => name.endsWith('.json'));
+    assert.equal(files.length, 1);
+    const results = JSON.parse(readFileSync(path.join(out, files[0]!), 'utf8'));
+    for (const section of SECTIONS) assert.ok(section in results, `missing section ${section}`);
+    for (const section of ['floor', 'endToEnd', 'apiLatency', 'stopToBlocked', 'idleScale']) {
+      assert.equal(results[section].error, undefined, `${section} failed: ${results[section].error}`);
+    }
+    assert.equal(results.floor.completed, 5);
+    assert.equal(results.endToEnd.completed, 5);
+    assert.equal(results.apiLatency.messages.requests, 10);
+    assert.equal(results.apiLatency.inbound.requests, 10);
+    assert.equal(results.stopToBlocked.measured, 3);
+    assert.equal(results.stopToBlocked.textsAfterStopAck, 0);
+    assert.equal(results.idleScale.waitingLeads, 20);
+    assert.ok(results.idleScale.checkpoints.length >= 2);
+    assert.equal(results.goals.length, 4);
+    assert.match(results.markdown, /\| figure \| measured \|/);
+    assert.match(run.stdout, /\| goal \(from the issue; compared, not asserted\) \| measured \| met \|/);
+  });
+});
