@@ -292,6 +292,51 @@ describe('operator console', () => {
     await page.close();
   });
 
+  it('keeps every visible text at WCAG AA contrast (4.5:1, 3:1 for large text) on each screen', async () => {
+    const page = await signIn(account.adminKey);
+    await page.getByRole('heading', { name: 'Messaging Center' }).waitFor();
+    const screens = ['Messaging Center', 'Settings', 'Do Not Contact list'];
+    const failures: string[] = [];
+
+    for (const name of screens) {
+      const link = page.getByRole('link', { name, exact: true });
+      if ((await link.count()) > 0) await link.first().click();
+      await page.waitForTimeout(300);
+      // Runs in the page: WCAG 2 relative luminance of each text's colour and of the first opaque background behind it.
+      const lowContrast = (await page.evaluate(`(() => {
+        const rgb = (value) => (value.match(/[\\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+          .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+        const background = (element) => {
+          for (let node = element; node; node = node.parentElement) {
+            const parts = rgb(getComputedStyle(node).backgroundColor);
+            if (parts.length === 3 || (parts.length === 4 && parts[3] > 0.9)) return parts.slice(0, 3);
+          }
+          return [255, 255, 255];
+        };
+        const found = [];
+        let checked = 0;
+        for (const element of document.querySelectorAll('body *')) {
+          const ownText = [...element.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join('');
+          const style = getComputedStyle(element);
+          if (!ownText || style.visibility === 'hidden' || style.display === 'none' || element.offsetParent === null) continue;
+          checked += 1;
+          const [fg, bg] = [lum(rgb(style.color).slice(0, 3)), lum(background(element))];
+          const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+          const size = parseFloat(style.fontSize);
+          const isLarge = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+          if (ratio < (isLarge ? 3 : 4.5)) found.push(ownText.slice(0, 30) + ' (' + ratio.toFixed(2) + ':1)');
+        }
+        return { found, checked };
+      })()`)) as { found: string[]; checked: number };
+      assert.ok(lowContrast.checked >= 5, `${name}: only ${lowContrast.checked} texts checked`);
+      failures.push(...lowContrast.found.map((text) => `${name}: ${text}`));
+    }
+
+    assert.deepEqual(failures, [], 'texts below WCAG AA contrast');
+    await page.close();
+  });
+
   it('ran every page without a script error or a Content-Security-Policy violation', () => {
     assert.deepEqual(pageProblems, []);
   });
