@@ -11,10 +11,10 @@ import type { FaultSystem } from '../support/fault-system';
 import { PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from '../support/system';
 
 /**
- * The load driver and the checks of the fault suite (test/faults/*.test.ts). One run: an account with `leadCount`
- * leads on fewer numbers (duplicates share a number), each lead queues 1-3 texts with idempotency keys, then the
- * numbers reply (START, STOP, STOP then START, or never), some leads queue one more text, and an unverified account
- * queues a few texts too. All of it while a fault is injected. The driver behaves like the real callers: it
+ * The load driver and the checks of the fault suite (test/faults/*.fault.ts, `npm run test:faults`). One run: an
+ * account with `leadCount` leads on fewer numbers (duplicates share a number), each lead queues 1-3 texts with
+ * idempotency keys, then the numbers reply (START, STOP, STOP then START, or never), some leads queue one more
+ * text, and an unverified account queues a few texts too. All of it while a fault is injected. The driver behaves like the real callers: it
  * retries every 5xx, 429 and lost connection the way Vonage retries a webhook (same body, same message_uuid) and a
  * CRM retries POST /v1/messages (same idempotencyKey), so nothing is lost by the caller.
  *
@@ -828,7 +828,7 @@ async function checkInvariants(input: {
         );
       }
       const workflowStatus = state?.leads[id]?.status;
-      if (workflowStatus !== status) {
+      if ((workflowStatus ?? null) !== (status ?? null)) {
         violation('consistency', `lead ${id}: workflow says ${workflowStatus}, Postgres ${status}`);
       }
       if (

@@ -26,7 +26,8 @@ describe('fault F2: the Temporal server stopped and restarted on the same SQLite
         fault: 'F2 Temporal restart',
         inject: async ({ random, log }) => {
           // While Temporal is down the API answers 503 (webhooks and POST /v1/messages) and the driver retries like
-          // Vonage and a CRM. The first outage is a SIGTERM, the others SIGKILL; the server restarts on the same port and file.
+          // Vonage and a CRM. The first outage is a SIGTERM, the others SIGKILL; the server restarts on the same
+          // port and SQLite file.
           let outages = 0;
           let downMs = 0;
           let workerExits = 0;

@@ -6,7 +6,7 @@ import { FAULT_TEST_TIMEOUT_MS, reportAndAssert, runFaultScenario } from './faul
 
 const VONAGE_TIMEOUT_MS = 4_000;
 const MIN_ROTATIONS = 2;
-const MAX_ROTATIONS = 3;
+const MAX_ROTATIONS = 2;
 
 /**
  * One rotation of provider misbehaviour. A 'timeout' never answers and never takes the text; a 'slow' answer past
