@@ -44,11 +44,15 @@ export interface AppDeps {
   payloadCodec?: PayloadCodec;
   /** The Temporal Web UI's URL: its origin may call /v1/codec from the operator's browser (CORS). */
   temporalUiUrl?: string;
+  /** How long a STOP webhook waits for a text already at the provider before it answers 503 (default 5 s). */
+  stopSettleTimeoutMs?: number;
 }
 
 /** Webhook bodies from Vonage are small; anything larger is refused before it is read (413). */
 const WEBHOOK_BODY_LIMIT = '64kb';
 const API_BODY_LIMIT = '256kb';
+/** Well under Vonage's 15 s response timeout, so a STOP that must wait still gets its answer (200 or 503) back. */
+const DEFAULT_STOP_SETTLE_TIMEOUT_MS = 5_000;
 
 /** Builds the Express app. It never listens and never reads the environment. */
 export function createApp(deps: AppDeps): Express {
@@ -147,6 +151,7 @@ export function createApp(deps: AppDeps): Express {
       webhooks,
       phoneHashKey: deps.phoneHashKey,
       logger: deps.logger,
+      stopSettleTimeoutMs: deps.stopSettleTimeoutMs ?? DEFAULT_STOP_SETTLE_TIMEOUT_MS,
     }),
   );
   app.use(

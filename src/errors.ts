@@ -41,7 +41,12 @@ export function isTransient(error: unknown): boolean {
   // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4) from the Temporal client.
   if (e.name === 'ServiceError' || (typeof e.code === 'number' && (e.code === 14 || e.code === 4))) return true;
   if (e.name === 'KnexTimeoutError') return true;
-  if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded/i.test(e.message)) {
+  // node-postgres: "Client has encountered a connection error and is not queryable" is a pooled client whose
+  // connection was cut (a terminated backend) and is used before the pool notices.
+  if (
+    typeof e.message === 'string' &&
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded|not queryable/i.test(e.message)
+  ) {
     return true;
   }
   return e.cause !== undefined && e.cause !== error ? isTransient(e.cause) : false;

@@ -41,7 +41,11 @@ interface MessageRow {
 const TERMINAL_NOT_SENT: ReadonlySet<MessageStatus> = new Set(['failed', 'blocked', 'cancelled', 'expired']);
 
 /** Kinds that the Do Not Contact list blocks. The opt-out confirmation and HELP replies are allowed (FCC, CTIA). */
-const KINDS_BLOCKED_BY_DO_NOT_CONTACT: ReadonlySet<OutboundKind> = new Set(['lead', 'opt_in', 'opt_in_confirmation']);
+export const KINDS_BLOCKED_BY_DO_NOT_CONTACT: ReadonlySet<OutboundKind> = new Set([
+  'lead',
+  'opt_in',
+  'opt_in_confirmation',
+]);
 
 /**
  * The consent workflow's Postgres side: messages (the outbox), lead statuses, the Do Not Contact list and the
@@ -60,6 +64,13 @@ export class ConsentRepository implements ConsentStore {
       const holdLimitMs = Number(account.hold_limit_seconds) * 1000;
       const isOnDoNotContact = await this.isOnDoNotContact(trx, input.accountId, input.phone);
       const existing = await this.findQueued(trx, input);
+      // The API gives every request a fresh message ID and makes it the update ID, so a row under this very ID
+      // was written by an earlier attempt of this activity whose result Temporal never recorded (the worker
+      // died, or the connection dropped after COMMIT). It is this request, not a duplicate: carry on as the first
+      // attempt would have, or the text would stay `queued` forever.
+      if (existing && existing.id === input.messageId) {
+        return { messageId: existing.id, isDuplicate: false, status: existing.status, isOnDoNotContact, holdLimitMs };
+      }
       if (existing) {
         return {
           messageId: existing.id,
@@ -172,6 +183,7 @@ export class ConsentRepository implements ConsentStore {
         return { kind: 'done', result: { status: 'failed', reason: 'send_outcome_unknown', text: row.body } };
       }
 
+      await lockSendGate(trx, input.accountId, input.phone);
       const refusal = await this.gate(trx, account, input, row);
       if (refusal) {
         const status = refusal === 'a2p_not_verified' ? 'failed' : 'blocked';
@@ -240,7 +252,7 @@ export class ConsentRepository implements ConsentStore {
 
   async recordConsentChange(input: RecordConsentChangeInput): Promise<void> {
     await this.knex.transaction(async (trx) => {
-      if (input.doNotContact) await lockNumber(trx, input.accountId, input.phone);
+      if (input.doNotContact) await lockNumberForListChange(trx, input.accountId, input.phone);
       if (input.newStatus && input.leadIds.length > 0) {
         await trx('lead_consents')
           .where({ account_id: input.accountId, phone: input.phone })
@@ -370,9 +382,29 @@ export class ConsentRepository implements ConsentStore {
   }
 }
 
-/** Per-number advisory lock, held until the transaction ends; shared by senders and the STOP webhook. */
+/**
+ * Per-number advisory lock, held until the transaction ends. A sender holds it on its own connection through the
+ * whole provider call (withNumberLock); writers of the Do Not Contact list take it, through lockNumberForListChange,
+ * so a STOP waits for a send that is already past the gate.
+ */
 export async function lockNumber(trx: Knex.Transaction, accountId: string, phone: string): Promise<void> {
   await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`${accountId}:${phone}`]);
+}
+
+/**
+ * A second per-number key that only the send gate's claim transaction and the list's writers take. The number
+ * lock lives on a connection of its own and dies with it (a terminated backend, a cut network); this one is held
+ * by the very transaction that reads Do Not Contact and marks the text `sending`, so a claim can never read the
+ * list before a STOP commits and mark `sending` after it, whatever happened to the number lock.
+ */
+async function lockSendGate(trx: Knex.Transaction, accountId: string, phone: string): Promise<void> {
+  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 1))', [`${accountId}:${phone}`]);
+}
+
+/** Both locks, in the one order every writer of the Do Not Contact list uses (number first, then the gate). */
+export async function lockNumberForListChange(trx: Knex.Transaction, accountId: string, phone: string): Promise<void> {
+  await lockNumber(trx, accountId, phone);
+  await lockSendGate(trx, accountId, phone);
 }
 
 function templateFor(account: AccountRow, kind: Exclude<OutboundKind, 'lead'>): string {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { lockNumber } from './consent-repository';
+import { lockNumberForListChange } from './consent-repository';
 
 /** Where an entry came from. `sms` is a STOP reply; the rest are the FCC's "any reasonable means". */
 export type DoNotContactSource = 'sms' | 'phone_call' | 'email' | 'web' | 'operator' | 'carrier' | 'import';
@@ -68,7 +68,7 @@ export class DoNotContactRepository {
     entry: { phone: string; phoneKey: string; source: DoNotContactSource; reason?: string; actor?: string },
   ): Promise<{ isNew: boolean; entry: DoNotContactEntry }> {
     return this.knex.transaction(async (trx) => {
-      await lockNumber(trx, accountId, entry.phone);
+      await lockNumberForListChange(trx, accountId, entry.phone);
       const inserted = await trx('do_not_contact')
         .insert({
           account_id: accountId,
@@ -93,7 +93,7 @@ export class DoNotContactRepository {
   /** Removes a number with the recorded reason; false when it was not listed. */
   async remove(accountId: string, phone: string, removal: { reason: string; actor: string }): Promise<boolean> {
     return this.knex.transaction(async (trx) => {
-      await lockNumber(trx, accountId, phone);
+      await lockNumberForListChange(trx, accountId, phone);
       const removed = await trx('do_not_contact').where({ account_id: accountId, phone }).del();
       if (removed === 0) return false;
       await trx('consent_events').insert(

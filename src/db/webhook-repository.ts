@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { InboundIntent } from '../../workflows/classify-inbound';
-import { lockNumber } from './consent-repository';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KINDS_BLOCKED_BY_DO_NOT_CONTACT, lockNumberForListChange } from './consent-repository';
 
 /** An inbound SMS, verified and classified. */
 export interface InboundRecord {
@@ -24,6 +25,8 @@ export interface StatusRecord {
   timestamp: string;
 }
 
+const SETTLE_POLL_MS = 100;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Webhook side of Postgres: every write is idempotent by the provider's message id. */
@@ -38,37 +41,62 @@ export class WebhookRepository {
    */
   async recordInbound(record: InboundRecord): Promise<{ isAlreadySignaled: boolean }> {
     return this.knex.transaction(async (trx) => {
-      if (record.intent === 'opt_out') await lockNumber(trx, record.accountId, record.phone);
-      const seen = await trx('webhook_events')
-        .where({ kind: 'inbound', provider_message_id: record.providerMessageId })
-        .forUpdate()
-        .first('signaled_at');
-      if (seen?.signaled_at) return { isAlreadySignaled: true };
-      if (!seen) {
-        await trx('webhook_events').insert({
-          kind: 'inbound',
-          provider_message_id: record.providerMessageId,
-          account_id: record.accountId,
-        });
-        await trx('messages')
-          .insert({
-            id: randomUUID(),
-            account_id: record.accountId,
-            lead_id: null,
-            phone: record.phone,
-            phone_key: record.phoneKey,
-            direction: 'inbound',
-            kind: 'inbound',
-            body: record.text,
-            status: 'received',
-            provider_message_id: record.providerMessageId,
-          })
-          .onConflict('provider_message_id')
-          .ignore();
+      if (record.intent === 'opt_out') await lockNumberForListChange(trx, record.accountId, record.phone);
+      // Insert first: concurrent copies of one webhook (Vonage retries while the first is still in flight) then
+      // wait on each other here instead of racing to a primary-key violation.
+      const inserted = await trx('webhook_events')
+        .insert({ kind: 'inbound', provider_message_id: record.providerMessageId, account_id: record.accountId })
+        .onConflict(['kind', 'provider_message_id'])
+        .ignore()
+        .returning('provider_message_id');
+      if (inserted.length === 0) {
+        const seen = await trx('webhook_events')
+          .where({ kind: 'inbound', provider_message_id: record.providerMessageId })
+          .forUpdate()
+          .first('signaled_at');
+        if (seen?.signaled_at) return { isAlreadySignaled: true };
+        // Stored earlier but the workflow may not have it: the caller signals again (the workflow dedupes). The
+        // Do Not Contact row and its ledger entry were committed with the first copy; adding them again here
+        // would undo a START that arrived in between (the redelivered STOP is older than that START).
+        return { isAlreadySignaled: false };
       }
+      await trx('messages')
+        .insert({
+          id: randomUUID(),
+          account_id: record.accountId,
+          lead_id: null,
+          phone: record.phone,
+          phone_key: record.phoneKey,
+          direction: 'inbound',
+          kind: 'inbound',
+          body: record.text,
+          status: 'received',
+          provider_message_id: record.providerMessageId,
+        })
+        .onConflict('provider_message_id')
+        .ignore();
       if (record.intent === 'opt_out') await this.addOptOut(trx, record);
       return { isAlreadySignaled: false };
     });
+  }
+
+  /**
+   * Waits up to `timeoutMs` until no text that Do Not Contact blocks is `sending` to the number; true when none is.
+   * A send normally finishes before a STOP commits (the number lock), but that lock lives on a connection that can
+   * be cut, and a send whose answer was lost stays `sending` until Vonage's receipt or the reconcile window settles
+   * it. Until then the text may still reach the phone, so the STOP is not acknowledged (invariant 2).
+   */
+  async waitForSendsToSettle(accountId: string, phone: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const sending = await this.knex('messages')
+        .where({ account_id: accountId, phone, direction: 'outbound', status: 'sending' })
+        .whereIn('kind', [...KINDS_BLOCKED_BY_DO_NOT_CONTACT])
+        .first('id');
+      if (!sending) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(SETTLE_POLL_MS);
+    }
   }
 
   async markSignaled(kind: 'inbound' | 'status', providerMessageId: string): Promise<void> {
@@ -126,7 +154,7 @@ export class WebhookRepository {
     phone: string,
     phoneKey: string,
   ): Promise<void> {
-    await lockNumber(trx, record.accountId, phone);
+    await lockNumberForListChange(trx, record.accountId, phone);
     const added = await trx('do_not_contact')
       .insert({
         account_id: record.accountId,

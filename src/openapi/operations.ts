@@ -832,7 +832,10 @@ export const OPERATIONS: readonly OperationSpec[] = [
       400: 'the body is not JSON, fails validation, or to/from is not a phone number',
       401: 'the signature is refused',
       413: 'body larger than 64 kB',
-      503: 'unsigned (Vonage retries with a signed one), or Postgres or Temporal is unavailable',
+      503:
+        'unsigned (Vonage retries with a signed one), Postgres or Temporal is unavailable, or (`send_in_flight`) ' +
+        'an opt-out arrived while a text to the number was still at the provider: the opt-out is already in force, ' +
+        'and the redelivery is answered 200 once that text has settled',
     },
   },
   {

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -36,6 +36,8 @@ export interface InboundWebhookDeps {
   webhooks: WebhookRepository;
   phoneHashKey: string;
   logger: Logger;
+  /** How long an opt-out waits for a text that is at the provider for the number before it answers 503. */
+  stopSettleTimeoutMs: number;
 }
 
 /**
@@ -75,6 +77,8 @@ export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
       receivedAt,
     });
     if (isAlreadySignaled) {
+      if (classification.intent === 'opt_out' && !(await sendsSettled(account.id, from)))
+        return answerSendInFlight(res);
       res.locals.webhookOutcome = 'duplicate';
       res.status(200).json({ status: 'duplicate' });
       return;
@@ -90,6 +94,7 @@ export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
       });
     }
     await deps.webhooks.markSignaled('inbound', body.message_uuid);
+    if (classification.intent === 'opt_out' && !(await sendsSettled(account.id, from))) return answerSendInFlight(res);
     deps.logger.info(
       {
         accountId: account.id,
@@ -102,7 +107,26 @@ export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
     res.locals.webhookOutcome = `accepted_${classification.intent}`;
     res.status(200).json({ status: 'accepted', intent: classification.intent });
   });
+
+  /**
+   * The opt-out is committed and the workflow has it, yet a text may still be on its way to the phone (see
+   * WebhookRepository.waitForSendsToSettle). A 2xx would promise that nothing follows the STOP (invariant 2), so
+   * answer 503: Vonage redelivers, the redelivery changes nothing else, and it gets its 200 once the send settled.
+   */
+  async function sendsSettled(accountId: string, phone: string): Promise<boolean> {
+    const isSettled = await deps.webhooks.waitForSendsToSettle(accountId, phone, deps.stopSettleTimeoutMs);
+    if (!isSettled) deps.logger.warn({ accountId }, 'opt-out recorded while a send was at the provider; answering 503');
+    return isSettled;
+  }
   return router;
+}
+
+function answerSendInFlight(res: Response): void {
+  res.setHeader('retry-after', '5');
+  res.status(503).json({
+    error: 'send_in_flight',
+    message: 'the opt-out is recorded and in force; a text sent before it is still at the provider, retry later',
+  });
 }
 
 function parseTimestamp(value: string | undefined): string {
