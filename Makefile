@@ -25,7 +25,7 @@ export TEMPORAL_CLI_PATH ?= $(shell command -v temporal 2>/dev/null || echo $(TE
 
 help:
 	@echo "make start   run the whole system (Temporal dev server + Web UI, Postgres schema, API, worker, sandbox)"
-	@echo "make test    run the whole test suite against a real Temporal dev server and real Postgres"
+	@echo "make test    run the whole test suite and the fault suite against a real Temporal dev server and real Postgres"
 
 node:
 ifneq ($(NODE_PATH_DIR),)
@@ -65,8 +65,11 @@ setup: deps temporal postgres browser
 start: setup
 	npm run start:all
 
+# The suite, then the fault suite (about 9 minutes more; it writes test-results/fault-report.json). `npm test`
+# alone runs the suite without the faults.
 test: setup
 	npm test
+	npm run test:faults
 
 check: setup
 	npm run check

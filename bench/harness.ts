@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, readFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import knexFactory, { type Knex } from 'knex';
@@ -22,9 +21,9 @@ import { FLOOR_TASK_QUEUE } from './floor-workflow';
  * - the Temporal dev server, with its SQLite file in a temporary folder under .data/ (so its size can be measured);
  * - a fresh Postgres database `sms_consent_bench_*`, migrated, dropped at the end;
  * - the Vonage sandbox, in this process (it records every text, which is how the bench sees deliveries);
- * - our API (bench/api-server.ts: src/server.ts with the rate limits lifted), our worker (src/worker.ts unchanged)
- *   and the floor's worker (bench/floor-worker.ts), each a child process, so each has its own event loop and its
- *   memory can be read from /proc.
+ * - our API (src/server.ts), our worker (src/worker.ts) and the floor's worker (bench/floor-worker.ts), each a child
+ *   process, so each has its own event loop and its memory can be read from /proc. Ours run unchanged; only their
+ *   environment differs from production (see `childEnv`).
  */
 
 export const BENCH_SIGNATURE_SECRET = 'bench-signature-secret-0123456789';
@@ -36,6 +35,8 @@ const REPO_ROOT = path.resolve(__dirname, '..');
 const NAMESPACE = 'default';
 const READY_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 10_000;
+/** The highest per-minute limit src/config.ts accepts: far more than the bench can send. */
+const UNLIMITED_PER_MINUTE = 1_000_000_000;
 
 /** Where the bench finds Postgres: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server. */
 export function basePostgresUrl(): string {
@@ -83,8 +84,15 @@ export interface BenchSystem {
   close(options?: { keep?: boolean }): Promise<void>;
 }
 
+/** What a run may set on the system it starts. */
+export interface BenchSystemOptions {
+  onStatus?: (line: string) => void;
+  /** Our worker's sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS); undefined: the SDK's default. */
+  workerMaxCachedWorkflows?: number;
+}
+
 /** Starts everything and returns once the API answers and both workers poll their task queues. */
-export async function startBenchSystem(options: { onStatus?: (line: string) => void } = {}): Promise<BenchSystem> {
+export async function startBenchSystem(options: BenchSystemOptions = {}): Promise<BenchSystem> {
   const say = options.onStatus ?? (() => undefined);
   // On disk in the git-ignored .data/, where `make start` keeps its SQLite file too (not a tmpfs).
   mkdirSync(path.join(REPO_ROOT, '.data'), { recursive: true });
@@ -171,12 +179,14 @@ export async function startBenchSystem(options: { onStatus?: (line: string) => v
     const sandboxListener: SandboxListener = await sandbox.listen(0, '127.0.0.1');
     cleanups.push(() => sandboxListener.close());
 
+    // Chosen just before the API starts, so that the time another process could take the port in is short.
+    const apiPort = await freePort();
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'development',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       HOST: '127.0.0.1',
-      PORT: '0',
+      PORT: String(apiPort),
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: NAMESPACE,
@@ -191,13 +201,18 @@ export async function startBenchSystem(options: { onStatus?: (line: string) => v
       PHONE_HASH_KEY: BENCH_PHONE_HASH_KEY,
       WORKER_METRICS_ADDRESS: '',
       WORKER_SHUTDOWN_GRACE_MS: '5000',
+      // The bench sends thousands of texts a minute with one key; at the default 120 sends a minute it would
+      // measure only the limiter.
+      API_RATE_LIMIT_PER_MINUTE: String(UNLIMITED_PER_MINUTE),
+      API_SENDS_RATE_LIMIT_PER_MINUTE: String(UNLIMITED_PER_MINUTE),
+      WORKER_MAX_CACHED_WORKFLOWS: options.workerMaxCachedWorkflows?.toString() ?? '',
     };
     const tsx = (entry: string) => ['--import', 'tsx', path.join(REPO_ROOT, entry)];
-    const api = startChild('api', process.execPath, tsx('bench/api-server.ts'), childEnv);
+    const api = startChild('api', process.execPath, tsx('src/server.ts'), childEnv);
     const worker = startChild('worker', process.execPath, tsx('src/worker.ts'), childEnv);
     const floorWorker = startChild('floor-worker', process.execPath, tsx('bench/floor-worker.ts'), childEnv);
     const [apiUrl] = await Promise.all([
-      timed('api', () => waitForReadyLine(api)),
+      timed('api', () => waitForApi(`http://127.0.0.1:${apiPort}`, api)),
       timed('worker', () => waitForPoller(client, TASK_QUEUE, worker)),
       timed('floor worker', () => waitForPoller(client, FLOOR_TASK_QUEUE, floorWorker)),
     ]);
@@ -373,26 +388,11 @@ async function waitForPoller(client: Client, taskQueue: string, worker: BenchChi
   });
 }
 
-async function waitForReadyLine(child: BenchChild): Promise<string> {
-  const stdout = child.child.stdout;
-  if (!stdout) throw new Error(`${child.name} has no stdout`);
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: stdout });
-    const timer = setTimeout(() => {
-      lines.close();
-      reject(new Error(`${child.name} did not print its URL within ${READY_TIMEOUT_MS / 1000} s`));
-    }, READY_TIMEOUT_MS);
-    lines.on('line', (line) => {
-      const match = /^ready (http:\/\/\S+)$/.exec(line.trim());
-      if (!match) return;
-      clearTimeout(timer);
-      lines.close();
-      resolve(match[1]!);
-    });
-    child.child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${child.name} exited (${code ?? signal}) during startup; see its log`));
-    });
+/** The API is ready when /readyz answers 200: it listens, and reaches Postgres and Temporal. */
+async function waitForApi(url: string, api: BenchChild): Promise<string> {
+  return pollUntil('the API', api, async () => {
+    const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
+    return response.ok ? url : undefined;
   });
 }
 

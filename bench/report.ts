@@ -58,6 +58,8 @@ export interface BenchResults {
     stopNumbers: number;
     phaseSeconds: number;
     idleSeconds: number;
+    /** Our worker's sticky-cache size (--max-cached-workflows); absent: the SDK's default. */
+    maxCachedWorkflows?: number;
   };
   machine: MachineInfo;
   startupSeconds: Record<string, number>;
@@ -253,7 +255,8 @@ export function renderMarkdown(results: Omit<BenchResults, 'markdown'>): string 
   const lines = [
     `Bench run ${results.startedAt} (${options.preset}: --leads ${options.leads} --rate ${options.rate}` +
       `${options.isRateAuto ? ' (auto)' : ''} --duration ${options.durationSeconds} --idle ${options.idle} ` +
-      `--concurrency ${options.concurrency} --phase-seconds ${options.phaseSeconds} --idle-seconds ${options.idleSeconds}), ` +
+      `--concurrency ${options.concurrency} --phase-seconds ${options.phaseSeconds} --idle-seconds ${options.idleSeconds}` +
+      `${options.maxCachedWorkflows === undefined ? '' : ` --max-cached-workflows ${options.maxCachedWorkflows}`}), ` +
       `${Math.round(results.seconds)} s`,
     '',
     '| figure | measured |',

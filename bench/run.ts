@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../src/config';
 import { temporalCliPath } from '../test/support/temporal-cli';
 import { startBenchSystem, type BenchSystem } from './harness';
 import { runApiLatency } from './phases/api-latency';
@@ -44,6 +45,8 @@ interface Preset {
   phaseSeconds: number;
   /** Time budget of phase 5. */
   idleSeconds: number;
+  /** Our worker's sticky-cache size; undefined: the SDK's default, derived from the heap limit. */
+  maxCachedWorkflows: number | undefined;
 }
 
 /**
@@ -60,6 +63,7 @@ const PRESETS: Record<'quick' | 'full', Preset> = {
     stopNumbers: 10,
     phaseSeconds: 18,
     idleSeconds: 35,
+    maxCachedWorkflows: undefined,
   },
   full: {
     leads: 2000,
@@ -70,6 +74,7 @@ const PRESETS: Record<'quick' | 'full', Preset> = {
     stopNumbers: 100,
     phaseSeconds: 600,
     idleSeconds: 7200,
+    maxCachedWorkflows: undefined,
   },
 };
 
@@ -97,6 +102,7 @@ interface CliOptions {
   stopNumbers?: number;
   phaseSeconds?: number;
   idleSeconds?: number;
+  maxCachedWorkflows?: number;
   out: string;
   keep?: boolean;
 }
@@ -112,6 +118,14 @@ function parseOptions(argv: string[]): { preset: 'quick' | 'full'; settings: Pre
     if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
     return parsed;
   };
+  // The worker validates it the same way at start; checking here fails before minutes of setup instead.
+  const cacheSize = (value: string) => {
+    try {
+      return loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: value }).workerMaxCachedWorkflows;
+    } catch {
+      throw new InvalidArgumentError('--max-cached-workflows must be 0 (no cache) or a whole number from 2 to 1000000');
+    }
+  };
   const program = new Command('bench')
     .description('benchmark sms-consent against a bare Temporal floor, on this machine (see docs/benchmarks.md)')
     .option('--quick', 'small sizes, under three minutes on two cores (default)')
@@ -124,6 +138,7 @@ function parseOptions(argv: string[]): { preset: 'quick' | 'full'; settings: Pre
     .option('--stop-numbers <n>', 'numbers to send STOP from (4)', count('--stop-numbers'))
     .option('--phase-seconds <s>', 'time budget of phases 1, 2 and 4', positive('--phase-seconds'))
     .option('--idle-seconds <s>', 'time budget of phase 5', positive('--idle-seconds'))
+    .option('--max-cached-workflows <n>', "our worker's sticky cache (default: the SDK's, from the heap)", cacheSize)
     .option('--out <dir>', 'where the results JSON goes', RESULTS_DIR)
     .option('--keep', 'keep the temporary folder (SQLite, logs) and the database for a look afterwards')
     .exitOverride();
@@ -145,6 +160,7 @@ function parseOptions(argv: string[]): { preset: 'quick' | 'full'; settings: Pre
       stopNumbers: options.stopNumbers ?? base.stopNumbers,
       phaseSeconds: options.phaseSeconds ?? base.phaseSeconds,
       idleSeconds: options.idleSeconds ?? base.idleSeconds,
+      maxCachedWorkflows: options.maxCachedWorkflows ?? base.maxCachedWorkflows,
     },
   };
 }
@@ -229,7 +245,10 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    system = await startBenchSystem({ onStatus: (line) => say(line) });
+    system = await startBenchSystem({
+      onStatus: (line) => say(line),
+      workerMaxCachedWorkflows: settings.maxCachedWorkflows,
+    });
     watch = new SandboxWatch(system.sandbox);
     const machine = await describeMachine(system);
     Object.assign(machine, { loadBefore, busyBefore, cpuPressureBefore });

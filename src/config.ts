@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './api/rate-limits';
 import { parsePayloadEncryptionKeys, type PayloadEncryptionKey } from './codec/encryption-codec';
 
 /**
@@ -19,6 +20,12 @@ const optionalString = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+/**
+ * A whole number a minute. Through optionalString because an empty value means unset (.env.example), where a bare
+ * coerce would read it as 0. The ceiling is far above any real caller, so it only catches typos.
+ */
+const perMinuteSchema = (fallback: number) =>
+  optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(1_000_000_000).default(fallback));
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -26,6 +33,8 @@ const envSchema = z.object({
   PORT: portSchema.default(3000),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  API_RATE_LIMIT_PER_MINUTE: perMinuteSchema(DEFAULT_RATE_LIMITS.apiPerMinute),
+  API_SENDS_RATE_LIMIT_PER_MINUTE: perMinuteSchema(DEFAULT_RATE_LIMITS.sendsPerMinute),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sms_consent'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -46,6 +55,16 @@ const envSchema = z.object({
   WORKER_METRICS_ADDRESS: optionalString,
   SEND_RECONCILE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  // The SDK turns 1 into 2 with a warning, so refuse it here rather than run with a value nobody set.
+  WORKER_MAX_CACHED_WORKFLOWS: optionalString.pipe(
+    z.coerce
+      .number<string | undefined>()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .refine((value) => value !== 1, '0 turns the cache off; otherwise at least 2')
+      .optional(),
+  ),
 });
 
 /** Validated, frozen configuration shared by every entry point. */
@@ -56,6 +75,8 @@ export interface Config {
   host: string;
   /** Where Vonage reaches our webhooks; the sandbox posts here. */
   publicBaseUrl: string;
+  /** Per API key and API process: requests a minute on /v1, and sends on top of that (src/api/rate-limits.ts). */
+  rateLimits: RateLimits;
   databaseUrl: string;
   temporal: {
     address: string;
@@ -82,6 +103,11 @@ export interface Config {
   sandboxPort: number;
   webhookMaxAgeSeconds: number;
   workerShutdownGraceMs: number;
+  /**
+   * Workflows the worker keeps in its sticky cache, which is what its memory grows with when many wait at once;
+   * unset: the SDK's default, derived from the V8 heap limit.
+   */
+  workerMaxCachedWorkflows?: number;
   /** How long a send whose outcome is unknown waits for Vonage's status callback before it is failed (never resent). */
   sendReconcileWindowMs: number;
   /** host:port where the worker serves the Temporal SDK's Prometheus metrics; off when unset. */
@@ -136,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicBaseUrl,
+    rateLimits: { apiPerMinute: e.API_RATE_LIMIT_PER_MINUTE, sendsPerMinute: e.API_SENDS_RATE_LIMIT_PER_MINUTE },
     databaseUrl: e.DATABASE_URL,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -159,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxPort: e.SANDBOX_PORT,
     webhookMaxAgeSeconds: e.WEBHOOK_MAX_AGE_SECONDS,
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+    workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     sendReconcileWindowMs: e.SEND_RECONCILE_WINDOW_MS,
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
   };

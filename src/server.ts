@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { EncryptionCodec } from './codec/encryption-codec';
 import { loadConfig } from './config';
@@ -21,10 +22,13 @@ async function main(): Promise<void> {
     webhookMaxAgeSeconds: config.webhookMaxAgeSeconds,
     payloadCodec: new EncryptionCodec(config.temporal.payloadEncryptionKeys),
     temporalUiUrl: config.temporal.uiUrl,
+    rateLimits: config.rateLimits,
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  logger.info({ url: `http://${config.host}:${config.port}` }, 'API listening');
+  // PORT=0 takes any free port, so the address comes from the socket rather than from the config.
+  const { port } = server.address() as AddressInfo;
+  logger.info({ url: `http://${config.host}:${port}`, rateLimits: config.rateLimits }, 'API listening');
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

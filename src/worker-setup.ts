@@ -19,6 +19,8 @@ export interface WorkerSetup {
   payloadCodec: PayloadCodec;
   reconcileWindowMs?: number;
   shutdownGraceMs?: number;
+  /** Workflows kept in the sticky cache; undefined: the SDK's default, derived from the V8 heap limit. */
+  maxCachedWorkflows?: number;
   /** Structured logger for one line per activity attempt. */
   logger?: Logger;
   /** Pre-built workflow bundle (tests build one per file); otherwise bundled from workflows/. */
@@ -46,6 +48,7 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     dataConverter: { payloadCodecs: [setup.payloadCodec] },
     maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_ACTIVITIES,
     shutdownGraceTime: setup.shutdownGraceMs ?? 30_000,
+    maxCachedWorkflows: setup.maxCachedWorkflows,
     ...(setup.logger ? { interceptors: { activity: [activityAttemptLogging(setup.logger)] } } : {}),
   });
 }

@@ -32,10 +32,17 @@ async function main(): Promise<void> {
       payloadCodec: new EncryptionCodec(config.temporal.payloadEncryptionKeys),
       shutdownGraceMs: config.workerShutdownGraceMs,
       reconcileWindowMs: config.sendReconcileWindowMs,
+      maxCachedWorkflows: config.workerMaxCachedWorkflows,
       logger,
     });
     logger.info(
-      { taskQueue: 'sms-consent', temporal: config.temporal.address, sandbox: config.vonage.isSandbox },
+      {
+        taskQueue: 'sms-consent',
+        temporal: config.temporal.address,
+        sandbox: config.vonage.isSandbox,
+        // The effective value: when WORKER_MAX_CACHED_WORKFLOWS is unset the SDK derives it from the heap limit.
+        maxCachedWorkflows: worker.options.maxCachedWorkflows,
+      },
       'worker started',
     );
     // Worker.run() returns after SIGTERM/SIGINT once in-flight activities finished (or the grace time passed).
