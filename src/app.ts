@@ -171,6 +171,7 @@ export function createApp(deps: AppDeps): Express {
       accounts,
       temporalUiUrl: deps.temporalUiUrl,
       logger: deps.logger,
+      rateLimit: rateLimits.api,
     }),
   );
 

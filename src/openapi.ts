@@ -127,6 +127,7 @@ const API_ERRORS: Record<ErrorStatus, [string, string]> = {
   409: ['Conflict', 'conflicts with an existing resource'],
   413: ['PayloadTooLarge', 'the body is too large'],
   422: ['UnprocessableEntity', 'understood but refused'],
+  429: ['TooManyRequests', 'this API key went over its requests a minute; retry after `Retry-After` seconds'],
   503: ['ServiceUnavailable', 'Postgres or Temporal is unavailable; retry later'],
 };
 const WEBHOOK_ERRORS: Partial<Record<ErrorStatus, [string, string]>> = {
@@ -214,7 +215,7 @@ function toOperation(spec: OperationSpec, refTo: (schema: z.ZodType) => JsonSche
     };
   }
   const errors: Partial<Record<ErrorStatus, string>> = {
-    ...(isApiKey ? { 401: API_ERRORS[401][1], 503: API_ERRORS[503][1] } : {}),
+    ...(isApiKey ? { 401: API_ERRORS[401][1], 429: API_ERRORS[429][1], 503: API_ERRORS[503][1] } : {}),
     ...(isApiKey && !access.roles.includes('agent') ? { 403: 'the key is not an admin key' } : {}),
     ...spec.errors,
   };

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { answerClientErrors } from './client-errors';
 import { EncryptionCodec } from './codec/encryption-codec';
 import { loadConfig } from './config';
 import { createKnex } from './db/knex';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     rateLimits: config.rateLimits,
   });
   const server = createServer(app);
+  answerClientErrors(server);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   // PORT=0 takes any free port, so the address comes from the socket rather than from the config.
   const { port } = server.address() as AddressInfo;

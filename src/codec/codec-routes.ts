@@ -35,6 +35,8 @@ export interface CodecRouterDeps {
   /** The Temporal Web UI's URL; its origin may call these routes from the browser. */
   temporalUiUrl?: string;
   logger: Logger;
+  /** The API's per-key limiter; a session form post, which has no key yet, is counted by client IP. */
+  rateLimit: RequestHandler;
 }
 
 /**
@@ -49,7 +51,7 @@ export function codecRouter(deps: CodecRouterDeps): Router {
   router.get('/session', (_req, res) => {
     res.type('html').send(sessionPage());
   });
-  router.post('/session', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+  router.post('/session', deps.rateLimit, express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const apiKey = typeof req.body?.apiKey === 'string' ? req.body.apiKey.trim() : '';
     const principal = apiKey ? await deps.accounts.findPrincipal(apiKey) : undefined;
     if (!principal || principal.role !== 'operator') {
@@ -69,7 +71,7 @@ export function codecRouter(deps: CodecRouterDeps): Router {
     res.type('html').send(sessionPage(undefined, true));
   });
   router.use(express.json({ limit: CODEC_BODY_LIMIT }));
-  router.use(keyFromCookie, requireApiKey(deps.accounts), requireRole('operator'));
+  router.use(keyFromCookie, requireApiKey(deps.accounts), requireRole('operator'), deps.rateLimit);
 
   const handle =
     (direction: 'encode' | 'decode'): RequestHandler =>

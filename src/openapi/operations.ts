@@ -48,7 +48,7 @@ export interface ResponseSpec {
 }
 
 /** Error statuses whose shared component response an operation uses, with what they mean for this operation. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
 
 /** One operation of the HTTP interface. */
 export interface OperationSpec {
@@ -228,6 +228,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
       404: 'no such template',
       413: 'body larger than 256 kB',
       422: 'the consent workflow rejected the message',
+      429: 'this API key went over its requests or its sends a minute (texts cost money); retry after `Retry-After`',
     },
   },
   {

@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import pino from 'pino';
 import { createRateLimiters } from '../../src/api/rate-limits';
-import { startSystem, type TestSystem } from '../support/system';
+import { EncryptionCodec } from '../../src/codec/encryption-codec';
+import { PAYLOAD_ENCRYPTION_KEYS, startSystem, type TestSystem } from '../support/system';
 import { postWebhook } from '../support/webhooks';
 import { listenApp, send, type ExtraApi } from './harness';
 
@@ -107,6 +108,31 @@ describe('rate limits', () => {
     }
 
     assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([200]));
+  });
+
+  it('limits an operator key on the codec routes like any /v1 key when the Web UI decodes too often', async () => {
+    const account = await system.createAccount();
+    const codec = await listenApp(
+      system,
+      { apiPerMinute: 3, sendsPerMinute: 2 },
+      { payloadCodec: new EncryptionCodec(PAYLOAD_ENCRYPTION_KEYS) },
+    );
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i += 1) {
+        const answer = await send(codec.url, {
+          method: 'POST',
+          path: '/v1/codec/encode',
+          key: account.operatorKey!,
+          json: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'e30=' }] },
+        });
+        statuses.push(answer.status);
+      }
+
+      assert.deepEqual(statuses, [200, 200, 200, 429]);
+    } finally {
+      await codec.close();
+    }
   });
 
   it('still answers 401, not 429, to requests without a valid key', async () => {

@@ -7,6 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../src/app';
+import { answerClientErrors } from '../../src/client-errors';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 import { loadConfig } from '../../src/config';
 import { AccountsRepository, type A2pStatus } from '../../src/db/accounts-repository';
@@ -132,6 +133,7 @@ export async function startSystem(
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  answerClientErrors(server);
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   sandbox.setWebhookBaseUrl(apiUrl);
 
