@@ -29,6 +29,8 @@ export interface WorkerSetup {
 
 /** How many activities run at once; each holds at most two Postgres connections (lock + work). */
 export const MAX_CONCURRENT_ACTIVITIES = 16;
+/** Local activities (Postgres only) at once; see the Worker options below. */
+export const MAX_CONCURRENT_LOCAL_ACTIVITIES = 8;
 
 /** Creates the Worker with real activities: Postgres through knex, Vonage through the SDK. */
 export async function createWorker(setup: WorkerSetup): Promise<Worker> {
@@ -47,6 +49,10 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     activities,
     dataConverter: { payloadCodecs: [setup.payloadCodec] },
     maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_ACTIVITIES,
+    // The Postgres bookkeeping runs as local activities (workflows/sms-consent.ts). The SDK's default of 100 at once
+    // would queue them on the worker's 20 Postgres connections until their 10 s attempt timeout fired and a second
+    // attempt overlapped the first; this keeps them within the pool.
+    maxConcurrentLocalActivityExecutions: MAX_CONCURRENT_LOCAL_ACTIVITIES,
     shutdownGraceTime: setup.shutdownGraceMs ?? 30_000,
     maxCachedWorkflows: setup.maxCachedWorkflows,
     ...(setup.logger ? { interceptors: { activity: [activityAttemptLogging(setup.logger)] } } : {}),

@@ -4,7 +4,7 @@ import { loadConfig } from './config';
 import { createKnex } from './db/knex';
 import { createLogger } from './logger';
 import { connectWorker } from './temporal';
-import { createWorker, MAX_CONCURRENT_ACTIVITIES } from './worker-setup';
+import { createWorker, MAX_CONCURRENT_ACTIVITIES, MAX_CONCURRENT_LOCAL_ACTIVITIES } from './worker-setup';
 import { temporalLoggerFor } from './worker-logging';
 
 /** Entry point: build knex + Vonage, create the activities, run the Worker until SIGTERM, then drain. */
@@ -19,7 +19,10 @@ async function main(): Promise<void> {
       ...(config.workerMetricsAddress ? { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } : {}),
     },
   });
-  const knex = createKnex({ databaseUrl: config.databaseUrl, poolMax: MAX_CONCURRENT_ACTIVITIES + 4 });
+  const knex = createKnex({
+    databaseUrl: config.databaseUrl,
+    poolMax: MAX_CONCURRENT_ACTIVITIES + MAX_CONCURRENT_LOCAL_ACTIVITIES,
+  });
   const lockKnex = createKnex({ databaseUrl: config.databaseUrl, poolMax: MAX_CONCURRENT_ACTIVITIES });
   const connection = await connectWorker(config.temporal);
   try {

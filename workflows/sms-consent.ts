@@ -5,6 +5,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -41,11 +42,39 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
+/** The Postgres-only activities: idempotent, a single short transaction each, no provider call. */
+type Bookkeeping = Pick<Activities, 'recordQueuedMessage' | 'setMessageStatus' | 'recordConsentChange'>;
+
+// Bookkeeping runs inside the workflow task as local activities: no activity task and no workflow task after each
+// one, which is most of what a lead costs the dev server (issue #6). A local activity's result reaches history only
+// when its workflow task completes; if the worker dies first, the whole task is re-run, local activities included,
+// so each of these must be idempotent under re-execution (src/db/consent-repository.ts). sendText stays a regular
+// activity: it holds the number's lock through a Vonage call and may keep retrying for the whole reconcile window,
+// work that belongs in the worker's bounded activity slots with server-side timeouts, not inside a workflow task.
+// 10 s bounds one attempt, a transaction that normally takes milliseconds. Backoffs under the 10 s threshold
+// (1, 2, 4, 8 s) are waited in the worker; longer ones on a server timer, so that a Postgres outage neither keeps a
+// local-activity slot busy nor heartbeats the workflow task every 8 s.
+const localActs = proxyLocalActivities<Bookkeeping>({
+  startToCloseTimeout: '10 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
 // Behaviour changes made after executions started running; each keeps old histories replaying as they ran.
 /** A lead blocked before any opt-in reached it is not_sent (do_not_contact), never rejected. */
 const PATCH_NO_OPT_IN_IS_NOT_REJECTED = 'lead-without-opt-in-is-not-rejected';
 /** The opt-out confirmation is skipped only when an earlier STOP was already confirmed. */
 const PATCH_CONFIRM_UNCONFIRMED_STOP = 'confirm-each-unconfirmed-stop';
+/**
+ * recordQueuedMessage, setMessageStatus and recordConsentChange run as local activities. A history recorded before
+ * holds them as ActivityTaskScheduled events, which only the regular proxy replays.
+ */
+const PATCH_BOOKKEEPING_LOCAL = 'postgres-bookkeeping-as-local-activities';
+
+/** Decided at every call: an older execution replays its recorded regular activities, then switches once live. */
+function bookkeeping(): Bookkeeping {
+  return patched(PATCH_BOOKKEEPING_LOCAL) ? localActs : acts;
+}
 
 const DEFAULT_HOLD_LIMIT_MS = 30 * 24 * 3600 * 1000;
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
@@ -171,7 +200,7 @@ class NumberConsent {
     const now = Date.now();
     const expired = this.state.held.filter((held) => held.heldAt + this.state.holdLimitMs <= now);
     if (expired.length === 0) return;
-    await acts.setMessageStatus({
+    await bookkeeping().setMessageStatus({
       accountId: this.ref.accountId,
       messageIds: expired.map((held) => held.messageId),
       status: 'expired',
@@ -183,7 +212,7 @@ class NumberConsent {
   }
 
   private async onMessageQueued(message: QueueMessageInput): Promise<QueueMessageResult> {
-    const recorded: RecordQueuedMessageResult = await acts.recordQueuedMessage({ ...this.ref, ...message });
+    const recorded: RecordQueuedMessageResult = await bookkeeping().recordQueuedMessage({ ...this.ref, ...message });
     this.state.holdLimitMs = recorded.holdLimitMs;
     const lead = this.state.leads[message.leadId];
     if (recorded.isDuplicate) {
@@ -199,7 +228,7 @@ class NumberConsent {
 
     if (recorded.isOnDoNotContact || this.state.isOptedOut || lead?.status === 'rejected') {
       if (recorded.isOnDoNotContact) this.noteOptedOutInPostgres();
-      await acts.setMessageStatus({
+      await bookkeeping().setMessageStatus({
         accountId: this.ref.accountId,
         messageIds: [messageId],
         status: 'blocked',
@@ -236,7 +265,7 @@ class NumberConsent {
       const optIn = await this.sendOptIn(message.leadId, message.actor);
       if (optIn.status !== 'sent' && optIn.status !== 'delivered') {
         const status = optIn.status === 'blocked' ? 'blocked' : 'failed';
-        await acts.setMessageStatus({
+        await bookkeeping().setMessageStatus({
           accountId: this.ref.accountId,
           messageIds: [messageId],
           status,
@@ -294,7 +323,7 @@ class NumberConsent {
   private async cancelHeld(): Promise<void> {
     const cancelled = this.state.held.map((held) => held.messageId);
     this.state.held = [];
-    await acts.setMessageStatus({
+    await bookkeeping().setMessageStatus({
       accountId: this.ref.accountId,
       messageIds: cancelled,
       status: 'cancelled',
@@ -333,7 +362,7 @@ class NumberConsent {
     });
     const cancelled = this.state.held.map((held) => held.messageId);
     this.state.held = [];
-    await acts.setMessageStatus({
+    await bookkeeping().setMessageStatus({
       accountId: this.ref.accountId,
       messageIds: cancelled,
       status: 'cancelled',
@@ -414,7 +443,7 @@ class NumberConsent {
   }
 
   private async hold(messageId: string, leadId: string): Promise<QueueMessageResult> {
-    await acts.setMessageStatus({ accountId: this.ref.accountId, messageIds: [messageId], status: 'held' });
+    await bookkeeping().setMessageStatus({ accountId: this.ref.accountId, messageIds: [messageId], status: 'held' });
     this.state.held.push({ messageId, leadId, heldAt: Date.now() });
     return this.result(messageId, 'held', leadId);
   }
@@ -426,8 +455,10 @@ class NumberConsent {
       lead.reason = change.reason;
       if (change.optInMessageId) lead.optInMessageId = change.optInMessageId;
     }
-    await acts.recordConsentChange({
+    await bookkeeping().recordConsentChange({
       ...this.ref,
+      // uuid4() draws from the workflow's seeded random, so a re-run workflow task derives the same key, and the
+      // ledger recognizes the change as already applied.
       eventKey: `${this.ref.workflowId}:${uuid4()}`,
       leadIds,
       newStatus: status,

@@ -107,6 +107,11 @@ export class ConsentRepository implements ConsentStore {
         // Lost a race with a concurrent request carrying the same idempotency key: theirs is the message.
         const winner = await this.findQueued(trx, input);
         if (!winner) throw new Error('queued message vanished after an insert conflict');
+        // Our own ID won: an overlapping attempt of this same call (a local activity re-run while the first
+        // attempt still ran) inserted it first. Still this request, as above.
+        if (winner.id === input.messageId) {
+          return { messageId: winner.id, isDuplicate: false, status: winner.status, isOnDoNotContact, holdLimitMs };
+        }
         return {
           messageId: winner.id,
           isDuplicate: true,
@@ -253,17 +258,6 @@ export class ConsentRepository implements ConsentStore {
   async recordConsentChange(input: RecordConsentChangeInput): Promise<void> {
     await this.knex.transaction(async (trx) => {
       if (input.doNotContact) await lockNumberForListChange(trx, input.accountId, input.phone);
-      if (input.newStatus && input.leadIds.length > 0) {
-        await trx('lead_consents')
-          .where({ account_id: input.accountId, phone: input.phone })
-          .whereIn('lead_id', input.leadIds)
-          .update({
-            status: input.newStatus,
-            reason: input.reason ?? null,
-            ...(input.optInMessageId ? { opt_in_message_id: input.optInMessageId } : {}),
-            updated_at: trx.fn.now(),
-          });
-      }
       const base = {
         account_id: input.accountId,
         phone: input.phone,
@@ -286,7 +280,23 @@ export class ConsentRepository implements ConsentStore {
           workflowId: input.workflowId,
         }),
       }));
-      await trx('consent_events').insert(rows).onConflict('event_key').ignore();
+      const recorded = await trx('consent_events').insert(rows).onConflict('event_key').ignore().returning('id');
+      // The ledger rows are written in the same transaction as everything below, so finding them already there
+      // means this change was applied by an earlier run of the same call: a retried attempt, or a local activity
+      // re-run because its workflow task never completed. Applying it again could undo a newer change made since,
+      // e.g. remove a number that a later STOP put back on Do Not Contact.
+      if (recorded.length === 0) return;
+      if (input.newStatus && input.leadIds.length > 0) {
+        await trx('lead_consents')
+          .where({ account_id: input.accountId, phone: input.phone })
+          .whereIn('lead_id', input.leadIds)
+          .update({
+            status: input.newStatus,
+            reason: input.reason ?? null,
+            ...(input.optInMessageId ? { opt_in_message_id: input.optInMessageId } : {}),
+            updated_at: trx.fn.now(),
+          });
+      }
 
       if (input.doNotContact === 'add') {
         const added = await trx('do_not_contact')

@@ -107,11 +107,15 @@ describe('payload privacy in Temporal', () => {
   it('keeps the phone number and the text out of the raw history when read without the codec', async () => {
     const history = await showHistory();
     const readable = readableText(history);
-    // Search attributes must stay searchable, and the SDK writes a patch marker's data (the patch id, no personal
-    // data) itself, past the codec: both are readable by design; the text checks below still cover them.
+    // Search attributes must stay searchable, and the SDK writes two kinds of marker data itself, past the codec: a
+    // patch marker's (the patch id) and a local activity marker's (its sequence number, attempt, activity type and
+    // times; the activity's result is a separate, encrypted payload). Neither holds personal data: they are
+    // readable by design, and the text checks below still cover them.
     const payloads = payloadsOf(JSON.parse(history)).filter(
       ({ at }) =>
-        !at.includes('/searchAttributes/') && !at.includes('/markerRecordedEventAttributes/details/patch-data/'),
+        !at.includes('/searchAttributes/') &&
+        !at.includes('/markerRecordedEventAttributes/details/patch-data/') &&
+        !at.includes('/markerRecordedEventAttributes/details/data/'),
     );
 
     assert.ok(payloads.length >= 5, `only ${payloads.length} payloads in the history`);

@@ -1,10 +1,11 @@
 /**
  * Records workflow histories for the replay test: runs real scenarios against the real stack and writes each
- * workflow's history to test/workflows/histories/<scenario>.json. Run it when the workflow changes on purpose,
- * AFTER guarding the change with `patched()`, and commit the new files beside the old ones (never replace the old:
- * they are the running executions a deploy must still replay).
+ * workflow's history to test/workflows/histories/<scenario>.<label>.json. Run it when the workflow changes on
+ * purpose, AFTER guarding the change with `patched()`, with a label naming the change, and commit the new files
+ * beside the old ones. It never overwrites a file: the old ones are the running executions a deploy must still
+ * replay.
  *
- *   npx tsx test/workflows/record-histories.ts
+ *   npm run test:record-histories -- <label>
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -16,6 +17,10 @@ import { smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
 import { PHONE_HASH_KEY, startSystem, waitFor } from '../support/system';
 
 async function main(): Promise<void> {
+  const label = process.argv[2];
+  if (!label || !/^[a-z0-9-]+$/.test(label)) {
+    throw new Error('usage: record-histories.ts <label>, a kebab-case name for the workflow change being recorded');
+  }
   const system = await startSystem();
   try {
     const account = await system.createAccount();
@@ -25,6 +30,13 @@ async function main(): Promise<void> {
       system.sandbox.reply({ from: phone, to: account.senderNumber, text });
     const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
     const scenarios: Record<string, string> = {};
+
+    // One lead as the benchmark runs it (queued, START, the held text released): what a lead costs in tasks.
+    const singleLead = system.newLeadPhone();
+    await queue('lead-h0', singleLead, 'held until START');
+    await reply(singleLead, 'START');
+    await waitFor('released', () => system.sandbox.sent({ to: singleLead }).length >= 3);
+    scenarios['single-lead-opt-in-release'] = singleLead;
 
     const optIn = system.newLeadPhone();
     await queue('lead-h1', optIn, 'first');
@@ -81,8 +93,8 @@ async function main(): Promise<void> {
         ['workflow', 'show', '--address', system.env.address, '--workflow-id', workflowId, '--output', 'json'],
         { maxBuffer: 64 * 1024 * 1024 },
       );
-      const file = path.join(__dirname, 'histories', `${name}.json`);
-      await writeFile(file, stdout);
+      const file = path.join(__dirname, 'histories', `${name}.${label}.json`);
+      await writeFile(file, stdout, { flag: 'wx' });
       console.log(`wrote ${file} (${(JSON.parse(stdout) as { events: unknown[] }).events.length} events)`);
     }
   } finally {

@@ -6,6 +6,9 @@ import { Worker } from '@temporalio/worker';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 import { PAYLOAD_ENCRYPTION_KEYS } from '../support/system';
 
+// <scenario>.json predate every patch; <scenario>.<label>.json come from record-histories.ts, run on the code just
+// before (pre-<label>) or just after a change. held-across-deploy.* started on the previous workflow code and was
+// finished by the patched one, as a deploy does to a number that is waiting for its START.
 const HISTORIES = path.join(__dirname, 'histories');
 
 describe('smsConsentWorkflow replay', () => {
