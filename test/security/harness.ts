@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { createApp, type AppDeps } from '../../src/app';
+import { answerClientErrors } from '../../src/client-errors';
 import type { RateLimits } from '../../src/api/rate-limits';
 import { createKnex } from '../../src/db/knex';
 import { PHONE_HASH_KEY, SIGNATURE_SECRET, type TestSystem } from '../support/system';
@@ -32,6 +33,7 @@ export async function listenApp(
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  answerClientErrors(server);
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities, type ConsentStore } from '../../activities';
 import pino, { type Logger } from 'pino';
 import { createApp } from '../../src/app';
@@ -21,7 +21,7 @@ import { createVonageClient, VonageSmsGateway } from '../../src/vonage/sms-gatew
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { createTestDatabase, type TestDatabase } from './database';
 import { PAYLOAD_ENCRYPTION_KEYS, PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from './system';
-import { temporalCliPath } from './temporal-cli';
+import { bundleConsentWorkflows, temporalCliPath } from './temporal-cli';
 
 /**
  * The whole service for fault tests, with every part one a test can break: its own Temporal dev server (a child
@@ -421,10 +421,7 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
         Runtime.install({ logger: new DefaultLogger('ERROR') });
         runtimeInstalled = true;
       }
-      workflowBundle ??= bundleWorkflowCode({
-        workflowsPath: require.resolve('../../workflows'),
-        logger: new DefaultLogger('WARN'),
-      });
+      workflowBundle ??= bundleConsentWorkflows();
       const knex = createKnex({ databaseUrl: db.url, poolMax: 20 });
       const lockKnex = createKnex({ databaseUrl: db.url, poolMax: 16 });
       const store = new ConsentRepository(knex, lockKnex);

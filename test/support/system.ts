@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../src/app';
 import { answerClientErrors } from '../../src/client-errors';
@@ -15,9 +15,8 @@ import { createKnex } from '../../src/db/knex';
 import { createLogger } from '../../src/logger';
 import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
 import { createWorker } from '../../src/worker-setup';
-import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { createTestDatabase, type TestDatabase } from './database';
-import { temporalCliPath } from './temporal-cli';
+import { bundleConsentWorkflows, createTestEnvironment } from './temporal-cli';
 
 export const SIGNATURE_SECRET = 'test-signature-secret-0123456789';
 export const PHONE_HASH_KEY = 'test-phone-hash-key-0123456789';
@@ -34,7 +33,6 @@ export const PAYLOAD_ENCRYPTION_KEYS = loadConfig({
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
 let workflowBundle: Promise<{ code: string }> | undefined;
-let runtimeInstalled = false;
 
 /** Everything the service is, for real: Temporal dev server, Postgres, the sandbox, a worker and the API. */
 export interface TestSystem {
@@ -88,17 +86,7 @@ export async function startSystem(
     onLogLine?: (line: string) => void;
   } = {},
 ): Promise<TestSystem> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    runtimeInstalled = true;
-  }
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalCliPath() },
-      searchAttributes: [...SEARCH_ATTRIBUTES],
-      ip: '127.0.0.1',
-    },
-  });
+  const env = await createTestEnvironment();
   const db = await createTestDatabase();
   const logger = options.onLogLine
     ? createLogger({ level: 'debug', name: 'test' }, { write: (line: string) => options.onLogLine?.(line.trimEnd()) })
@@ -137,10 +125,7 @@ export async function startSystem(
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   sandbox.setWebhookBaseUrl(apiUrl);
 
-  workflowBundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: new DefaultLogger('WARN'),
-  });
+  workflowBundle ??= bundleConsentWorkflows();
   const bundle = await workflowBundle;
   const workerKnex = createKnex({ databaseUrl: db.url, poolMax: 20 });
   const lockKnex = createKnex({ databaseUrl: db.url, poolMax: 16 });

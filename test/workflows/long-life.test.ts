@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { consentWorkflowStartOptions } from '../../src/consent/workflow-start';
 import { phoneKeyOf } from '../../src/phone';
-import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { smsConsentWorkflow } from '../../workflows/sms-consent';
 import {
   getConsentStateQuery,
@@ -16,7 +15,7 @@ import {
 } from '../../workflows/sms-consent.contract';
 import { FakeActivities } from '../support/fake-activities';
 import { waitFor } from '../support/system';
-import { temporalCliPath } from '../support/temporal-cli';
+import { bundleConsentWorkflows, createTestEnvironment } from '../support/temporal-cli';
 
 const QUEUED = 300;
 const INBOUND = 700;
@@ -27,18 +26,8 @@ describe('smsConsentWorkflow over a long life', () => {
   let bundle: WorkflowBundle;
 
   before(async () => {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: temporalCliPath() },
-        searchAttributes: [...SEARCH_ATTRIBUTES],
-        ip: '127.0.0.1',
-      },
-    });
-    bundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      logger: new DefaultLogger('WARN'),
-    });
+    env = await createTestEnvironment();
+    bundle = await bundleConsentWorkflows();
   });
   after(async () => {
     await env?.teardown();

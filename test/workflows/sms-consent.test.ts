@@ -3,16 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { consentWorkflowStartOptions } from '../../src/consent/workflow-start';
 import { phoneKeyOf } from '../../src/phone';
 import type { InboundIntent } from '../../workflows/classify-inbound';
-import {
-  accountIdAttribute,
-  consentStatusAttribute,
-  leadIdsAttribute,
-  SEARCH_ATTRIBUTES,
-} from '../../workflows/search-attributes';
+import { accountIdAttribute, consentStatusAttribute, leadIdsAttribute } from '../../workflows/search-attributes';
 import { smsConsentWorkflow } from '../../workflows/sms-consent';
 import {
   getConsentStateQuery,
@@ -25,7 +20,7 @@ import {
 } from '../../workflows/sms-consent.contract';
 import { FakeActivities } from '../support/fake-activities';
 import { waitFor } from '../support/system';
-import { temporalCliPath } from '../support/temporal-cli';
+import { bundleConsentWorkflows, createTestEnvironment } from '../support/temporal-cli';
 
 const PHONE_HASH_KEY = 'workflow-test-phone-hash-key';
 
@@ -103,18 +98,8 @@ describe('smsConsentWorkflow', () => {
   let workflowBundle: WorkflowBundle;
 
   before(async () => {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: temporalCliPath() },
-        searchAttributes: [...SEARCH_ATTRIBUTES],
-        ip: '127.0.0.1',
-      },
-    });
-    workflowBundle = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      logger: new DefaultLogger('WARN'),
-    });
+    env = await createTestEnvironment();
+    workflowBundle = await bundleConsentWorkflows();
   });
   after(async () => {
     await env?.teardown();
