@@ -14,6 +14,7 @@ import { connectClient, TASK_QUEUE } from '../src/temporal';
 import { temporalCliPath } from '../test/support/temporal-cli';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { FLOOR_TASK_QUEUE } from './floor-workflow';
+import { postmasterOf } from './machine';
 
 /**
  * The whole system for one bench run, on this machine only (127.0.0.1), in the production process shape:
@@ -71,6 +72,11 @@ export interface BenchSystem {
   databaseUrl: string;
   /** For the bench's own reads (sizes, statistics); never used by the service. */
   knex: Knex;
+  /**
+   * The Postgres postmaster, when Postgres runs on this machine where /proc shows it. Its process tree is the whole
+   * cluster, shared with other databases and other users, not only the bench's database.
+   */
+  postmasterPid: number | undefined;
   sandbox: Sandbox;
   sandboxUrl: string;
   apiUrl: string;
@@ -169,6 +175,10 @@ export async function startBenchSystem(options: BenchSystemOptions = {}): Promis
     cleanups.push(async () => {
       await knex.destroy();
     });
+    const postmasterPid = await knex
+      .raw('select pg_backend_pid() as pid')
+      .then((result) => postmasterOf(Number(result.rows[0]?.pid)))
+      .catch(() => undefined);
 
     const sandbox = createSandbox({
       apiKey: SANDBOX_CREDENTIAL,
@@ -234,6 +244,7 @@ export async function startBenchSystem(options: BenchSystemOptions = {}): Promis
       databaseName,
       databaseUrl,
       knex,
+      postmasterPid,
       sandbox,
       sandboxUrl: sandboxListener.url,
       apiUrl,

@@ -1,3 +1,4 @@
+import type { CpuGroup, CpuPerLead } from './machine';
 import type { ApiLatencyResult } from './phases/api-latency';
 import type { HistoryProfile } from './phases/context';
 import type { EndToEndResult } from './phases/end-to-end';
@@ -69,6 +70,11 @@ export interface BenchResults {
   stopToBlocked: StopToBlockedResult | PhaseError;
   idleScale: IdleScaleResult | PhaseError;
   oursOverFloor: number | null;
+  /**
+   * What ours ÷ floor would be if throughput were limited by total CPU time per lead (all process groups): the
+   * floor's CPU per lead over ours. Null when either phase has no CPU figure.
+   */
+  oursOverFloorIfCpuBound: number | null;
   goals: GoalCheck[];
   markdown: string;
 }
@@ -156,7 +162,10 @@ export function renderMarkdown(results: Omit<BenchResults, 'markdown'>): string 
       ? `**${floor.leadsPerSecond} leads/s** (${floor.completed} leads in ${floor.seconds} s, lead p50 ${ms(floor.leadLatencyMs.p50)}${failuresText(floor.failures)})`
       : failed(floor),
   ]);
-  if (isMeasured(floor)) rows.push(['   per lead (floor)', profileText(floor.history)]);
+  if (isMeasured(floor)) {
+    rows.push(['   per lead (floor)', profileText(floor.history)]);
+    rows.push(['   CPU per lead (floor)', cpuText(floor.cpuPerLead)]);
+  }
   rows.push([
     `2. Ours end to end, ${options.concurrency} leads in flight`,
     isMeasured(endToEnd)
@@ -179,6 +188,15 @@ export function renderMarkdown(results: Omit<BenchResults, 'markdown'>): string 
       '   per lead (ours)',
       `${profileText(endToEnd.perLead.history)}; ${endToEnd.perLead.textsSent} texts, ` +
         `≈${endToEnd.perLead.postgresTransactions} Postgres transactions`,
+    ]);
+    rows.push(['   CPU per lead (ours)', cpuText(endToEnd.cpuPerLead, OURS)]);
+  }
+  if (results.oursOverFloorIfCpuBound !== null && isMeasured(floor) && isMeasured(endToEnd)) {
+    rows.push([
+      '   ours / floor if CPU-bound',
+      `**${results.oursOverFloorIfCpuBound.toFixed(2)}** (total CPU per lead, floor ÷ ours: ` +
+        `${ms(floor.cpuPerLead?.totalMsPerLead)} ÷ ${ms(endToEnd.cpuPerLead?.totalMsPerLead)}), ` +
+        `against ${results.oursOverFloor?.toFixed(2) ?? '–'} measured`,
     ]);
   }
   if (isMeasured(apiLatency)) {
@@ -279,6 +297,39 @@ function tasksRatio(floor: FloorResult | PhaseError, endToEnd: EndToEndResult | 
   const floorTasks = floor.history.activities + floor.history.workflowTasks;
   const ourTasks = endToEnd.perLead.history.activities + endToEnd.perLead.history.workflowTasks;
   return `${floorTasks} ÷ ${ourTasks} = ${(floorTasks / ourTasks).toFixed(2)}`;
+}
+
+const CPU_GROUP_NAMES: Record<CpuGroup, string> = {
+  temporal: 'Temporal server',
+  floorWorker: 'floor worker',
+  worker: 'our worker',
+  api: 'API',
+  postgres: 'Postgres (whole cluster)',
+  bench: 'bench + sandbox',
+};
+/** The groups that are ours rather than the platform's, in phase 2. */
+const OURS: readonly CpuGroup[] = ['worker', 'api', 'postgres', 'bench'];
+
+/** Total and per-group CPU per lead, the platform's (Temporal server's) share and, given `ours`, ours' share. */
+function cpuText(cpu: CpuPerLead | undefined, ours?: readonly CpuGroup[]): string {
+  if (!cpu) return 'not measured';
+  const { msPerLead, totalMsPerLead } = cpu;
+  const groups = (Object.keys(CPU_GROUP_NAMES) as CpuGroup[])
+    .map((group) => `${CPU_GROUP_NAMES[group]} ${msPerLead[group] === null ? 'not readable' : ms(msPerLead[group]!)}`)
+    .join(' · ');
+  const oursMs = ours?.reduce((sum, group) => sum + (msPerLead[group] ?? 0), 0);
+  const shares =
+    `platform (Temporal server) ${percent(cpu.platformShare, false)}` +
+    (oursMs === undefined || totalMsPerLead <= 0
+      ? ''
+      : ` · ours (our worker, API, Postgres, bench + sandbox) ${percent(oursMs / totalMsPerLead, false)}`);
+  const { machineBusyMsPerLead: machine, kernelThreadsMsPerLead: kernel } = cpu;
+  const outside =
+    machine === null
+      ? ''
+      : `; the whole machine ${ms(machine)}, of which kernel threads ${ms(kernel ?? undefined)} and ` +
+        `${ms(machine - totalMsPerLead - (kernel ?? 0))} in none of these (others' processes, exited ones)`;
+  return `**${ms(totalMsPerLead)}** = ${groups}; ${shares}${outside}`;
 }
 
 function failuresText(failures: number): string {

@@ -89,6 +89,13 @@ function autoRate(endToEnd: EndToEndResult | PhaseError, floor: FloorResult | Ph
   return Math.max(1, Math.round(Math.min(sustained, ceiling) * 10) / 10);
 }
 
+/** Floor ÷ ours total CPU per lead: what ours ÷ floor in leads/s would be if CPU time alone set the pace. */
+function cpuBoundRatio(floor: FloorResult | PhaseError, endToEnd: EndToEndResult | PhaseError): number | null {
+  const floorMs = isMeasured(floor) ? floor.cpuPerLead?.totalMsPerLead : undefined;
+  const oursMs = isMeasured(endToEnd) ? endToEnd.cpuPerLead?.totalMsPerLead : undefined;
+  return floorMs && oursMs ? Math.round((floorMs / oursMs) * 100) / 100 : null;
+}
+
 const RESULTS_DIR = path.resolve(__dirname, 'results');
 
 interface CliOptions {
@@ -311,6 +318,7 @@ async function main(argv: string[]): Promise<number> {
         isMeasured(floor) && isMeasured(endToEnd) && floor.leadsPerSecond > 0
           ? Math.round((endToEnd.leadsPerSecond / floor.leadsPerSecond) * 100) / 100
           : null,
+      oursOverFloorIfCpuBound: cpuBoundRatio(floor, endToEnd),
     };
     const goals = checkGoals(partial);
     const withGoals = { ...partial, goals };

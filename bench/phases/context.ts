@@ -1,5 +1,6 @@
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { BenchSystem } from '../harness';
+import { readCpuByGroup, type CpuReading } from '../machine';
 import type { PhoneAllocator } from '../phone-numbers';
 import type { SandboxWatch } from '../sandbox-watch';
 
@@ -49,6 +50,17 @@ export class Failures {
     const message = error instanceof Error ? error.message : String(error);
     if (this.examples.length < 5 && !this.examples.includes(message)) this.examples.push(message.slice(0, 300));
   }
+}
+
+/** Cumulative CPU time of the system's processes, for a phase's CPU per lead. */
+export function readSystemCpu(system: BenchSystem): CpuReading {
+  return readCpuByGroup({
+    temporal: system.temporal.pid,
+    worker: system.worker.pid,
+    floorWorker: system.floorWorker.pid,
+    api: system.api.pid,
+    postgres: system.postmasterPid,
+  });
 }
 
 /** Postgres transactions committed in the bench database so far (pg_stat_database; flushed within ~1 s). */

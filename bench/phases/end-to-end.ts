@@ -3,6 +3,7 @@ import { phoneKeyOf } from '../../src/phone';
 import { smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
 import { BENCH_PHONE_HASH_KEY } from '../harness';
 import { queueText } from '../http';
+import { cpuPerLead, type CpuPerLead } from '../machine';
 import { benchPhone } from '../phone-numbers';
 import { startProgress } from '../progress';
 import { round1, round3, runPool, summarize, type LatencySummary } from '../stats';
@@ -10,6 +11,7 @@ import {
   committedTransactions,
   Failures,
   historyProfile,
+  readSystemCpu,
   withTimeout,
   type AcceptedLead,
   type BenchContext,
@@ -40,6 +42,8 @@ export interface EndToEndResult {
     /** What a lead's workflow history shows, averaged over a sample of leads. */
     history: HistoryProfile | undefined;
   };
+  /** CPU time per completed lead, by process, over the same window as leads/s; undefined when none completed. */
+  cpuPerLead?: CpuPerLead;
 }
 
 const LEAD_TIMEOUT_MS = 90_000;
@@ -88,6 +92,7 @@ export async function runEndToEnd(
     accepted.push({ leadId, phone });
   };
 
+  const cpuAtStart = readSystemCpu(system);
   const startedAt = performance.now();
   const { started } = await runPool(
     leads,
@@ -99,6 +104,7 @@ export async function runEndToEnd(
     },
   );
   const seconds = (performance.now() - startedAt) / 1000;
+  const cpuAtEnd = readSystemCpu(system);
   progress.done(started < leads ? `time budget reached after ${started} leads` : undefined);
 
   // Let the last status callbacks land and the statistics flush before counting what a lead cost.
@@ -132,6 +138,7 @@ export async function runEndToEnd(
         postgresTransactions: completed > 0 ? round1(transactions / completed) : 0,
         history,
       },
+      cpuPerLead: cpuPerLead(cpuAtStart, cpuAtEnd, completed),
     },
   };
 }

@@ -3,7 +3,15 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { startProgress } from '../progress';
 import { round1, runPool, summarize, type LatencySummary } from '../stats';
 import { FLOOR_TASK_QUEUE, floorQueueUpdate, floorReplySignal, floorWorkflow } from '../floor-workflow';
-import { Failures, historyProfile, withTimeout, type BenchContext, type HistoryProfile } from './context';
+import { cpuPerLead, type CpuPerLead } from '../machine';
+import {
+  Failures,
+  historyProfile,
+  readSystemCpu,
+  withTimeout,
+  type BenchContext,
+  type HistoryProfile,
+} from './context';
 
 /** Section 1 of the results. */
 export interface FloorResult {
@@ -22,6 +30,8 @@ export interface FloorResult {
   signalWithStartMs: LatencySummary;
   /** What a lead's workflow history shows, averaged over a sample of leads. */
   history: HistoryProfile | undefined;
+  /** CPU time per completed lead, by process, over the same window as leads/s; undefined when none completed. */
+  cpuPerLead?: CpuPerLead;
 }
 
 const LEAD_TIMEOUT_MS = 60_000;
@@ -69,6 +79,7 @@ export async function runFloor(context: BenchContext, leads: number): Promise<Fl
     latencies.push(performance.now() - startedAt);
   };
 
+  const cpuAtStart = readSystemCpu(context.system);
   const startedAt = performance.now();
   const { started } = await runPool(
     leads,
@@ -80,6 +91,7 @@ export async function runFloor(context: BenchContext, leads: number): Promise<Fl
     },
   );
   const seconds = (performance.now() - startedAt) / 1000;
+  const cpuAtEnd = readSystemCpu(context.system);
   progress.done(started < leads ? `time budget reached after ${started} leads` : undefined);
 
   const sample = Array.from({ length: Math.min(HISTORY_SAMPLE, leads) }, (_, index) => workflowIdOf(index));
@@ -97,5 +109,6 @@ export async function runFloor(context: BenchContext, leads: number): Promise<Fl
     updateWithStartMs: summarize(updateMs),
     signalWithStartMs: summarize(signalMs),
     history,
+    cpuPerLead: cpuPerLead(cpuAtStart, cpuAtEnd, latencies.length),
   };
 }

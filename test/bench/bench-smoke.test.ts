@@ -52,6 +52,22 @@ describe('npm run bench', () => {
     assert.equal(results.idleScale.waitingLeads, 20);
     assert.ok(results.idleScale.checkpoints.length >= 2);
     assert.equal(results.goals.length, 4);
+    // Groups that do a lead's work in each phase; the others may idle below one clock tick.
+    const busyGroups = {
+      floor: ['temporal', 'floorWorker', 'bench'],
+      endToEnd: ['temporal', 'worker', 'api', 'bench'],
+    };
+    for (const [section, groups] of Object.entries(busyGroups)) {
+      const cpu = results[section].cpuPerLead;
+      assert.ok(cpu?.totalMsPerLead > 0, `${section}: no CPU per lead`);
+      for (const group of groups) assert.ok(cpu.msPerLead[group] > 0, `${section}: no CPU for ${group}`);
+    }
+    assert.ok(results.oursOverFloorIfCpuBound > 0);
+    for (const row of ['CPU per lead (floor)', 'CPU per lead (ours)', 'ours / floor if CPU-bound']) {
+      const label = row.replace(/[()]/g, '\\$&');
+      const value = new RegExp(`\\| +${label} \\| \\*\\*([\\d.]+)`).exec(results.markdown)?.[1];
+      assert.ok(Number(value) > 0, `row "${row}" missing or not positive`);
+    }
     assert.match(results.markdown, /\| figure \| measured \|/);
     assert.match(run.stdout, /\| goal \(from the issue; compared, not asserted\) \| measured \| met \|/);
   });
