@@ -42,8 +42,8 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-/** The Postgres-only activities: idempotent, a single short transaction each, no provider call. */
-type Bookkeeping = Pick<Activities, 'recordQueuedMessage' | 'setMessageStatus' | 'recordConsentChange'>;
+/** The Postgres-only activities that run as local activities: idempotent, one short transaction, no provider call. */
+type Bookkeeping = Pick<Activities, 'setMessageStatus' | 'recordConsentChange'>;
 
 // Bookkeeping runs inside the workflow task as local activities: no activity task and no workflow task after each
 // one, which is most of what a lead costs the dev server (issue #6). A local activity's result reaches history only
@@ -66,8 +66,9 @@ const PATCH_NO_OPT_IN_IS_NOT_REJECTED = 'lead-without-opt-in-is-not-rejected';
 /** The opt-out confirmation is skipped only when an earlier STOP was already confirmed. */
 const PATCH_CONFIRM_UNCONFIRMED_STOP = 'confirm-each-unconfirmed-stop';
 /**
- * recordQueuedMessage, setMessageStatus and recordConsentChange run as local activities. A history recorded before
- * holds them as ActivityTaskScheduled events, which only the regular proxy replays.
+ * setMessageStatus and recordConsentChange run as local activities (recordQueuedMessage stays regular, see
+ * onMessageQueued). A history recorded before holds them as ActivityTaskScheduled events, which only the regular
+ * proxy replays.
  */
 const PATCH_BOOKKEEPING_LOCAL = 'postgres-bookkeeping-as-local-activities';
 
@@ -212,7 +213,11 @@ class NumberConsent {
   }
 
   private async onMessageQueued(message: QueueMessageInput): Promise<QueueMessageResult> {
-    const recorded: RecordQueuedMessageResult = await bookkeeping().recordQueuedMessage({ ...this.ref, ...message });
+    // A regular activity, never a local one: the queueMessage update is accepted by the workflow task that schedules
+    // it, so the text reaches Postgres only once Temporal has made the update durable. Run inside that same task, it
+    // could write the row and then lose the task (a Temporal restart, fault F2): the caller is told to retry, its
+    // retry finds the row by idempotency key, and the workflow never hears of a text left `queued` or `held`.
+    const recorded: RecordQueuedMessageResult = await acts.recordQueuedMessage({ ...this.ref, ...message });
     this.state.holdLimitMs = recorded.holdLimitMs;
     const lead = this.state.leads[message.leadId];
     if (recorded.isDuplicate) {

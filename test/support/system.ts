@@ -56,7 +56,8 @@ export interface TestSystem {
   startInProcessWorker(): Promise<void>;
   stopInProcessWorker(): Promise<void>;
   /** Runs `src/worker.ts` as its own process (so a test can SIGKILL or SIGTERM it). */
-  spawnWorker(options?: { logLevel?: string; onOutput?: (line: string) => void }): ChildProcess;
+  /** Runs src/worker.ts as its own process; `repoRoot` runs another checkout's worker (a deploy, in replay tests). */
+  spawnWorker(options?: { logLevel?: string; onOutput?: (line: string) => void; repoRoot?: string }): ChildProcess;
   close(): Promise<void>;
 }
 
@@ -207,8 +208,9 @@ export async function startSystem(
       workerRun = undefined;
     },
     spawnWorker(spawnOptions = {}) {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/worker.ts')], {
-        cwd: REPO_ROOT,
+      const root = spawnOptions.repoRoot ?? REPO_ROOT;
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/worker.ts')], {
+        cwd: root,
         env: {
           ...process.env,
           NODE_ENV: 'test',

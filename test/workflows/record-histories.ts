@@ -6,6 +6,11 @@
  * replay.
  *
  *   npm run test:record-histories -- <label>
+ *   npm run test:record-histories -- <label> --deploy-from <checkout of the previous code, with its node_modules>
+ *
+ * The second form records only held-across-deploy.<label>.json: the previous code's worker holds a lead's text
+ * behind its opt-in, then this code's worker takes over (a deploy) and handles the START, the release and a new
+ * text, as a deploy does to every number still waiting for its reply.
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -20,6 +25,13 @@ async function main(): Promise<void> {
   const label = process.argv[2];
   if (!label || !/^[a-z0-9-]+$/.test(label)) {
     throw new Error('usage: record-histories.ts <label>, a kebab-case name for the workflow change being recorded');
+  }
+  const deployFromIndex = process.argv.indexOf('--deploy-from');
+  if (deployFromIndex !== -1) {
+    const previous = process.argv[deployFromIndex + 1];
+    if (!previous) throw new Error('--deploy-from needs the path of a checkout of the previous code');
+    await recordDeploy(label, path.resolve(previous));
+    return;
   }
   const system = await startSystem();
   try {
@@ -87,19 +99,54 @@ async function main(): Promise<void> {
     scenarios['a2p-not-sent-then-verified'] = notSent;
     for (const [name, phone] of Object.entries(scenarios)) {
       const workflowId = smsConsentWorkflowId(accountOf(name), phoneKeyOf(phone, PHONE_HASH_KEY));
-      // The CLI writes the canonical proto JSON that historyFromJSON reads back.
-      const { stdout } = await promisify(execFile)(
-        temporalCliPath(),
-        ['workflow', 'show', '--address', system.env.address, '--workflow-id', workflowId, '--output', 'json'],
-        { maxBuffer: 64 * 1024 * 1024 },
-      );
-      const file = path.join(__dirname, 'histories', `${name}.${label}.json`);
-      await writeFile(file, stdout, { flag: 'wx' });
-      console.log(`wrote ${file} (${(JSON.parse(stdout) as { events: unknown[] }).events.length} events)`);
+      await writeHistory(`${name}.${label}`, system.env.address, workflowId);
     }
   } finally {
     await system.close();
   }
+}
+
+async function recordDeploy(label: string, previousCheckout: string): Promise<void> {
+  const system = await startSystem({ inProcessWorker: false });
+  const stopWorker = async (worker: ReturnType<typeof system.spawnWorker>) => {
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    const account = await system.createAccount();
+    const phone = system.newLeadPhone();
+    const queue = (body: string) =>
+      system.api('POST', '/v1/messages', { key: account.agentKey, body: { leadId: 'lead-deploy', phone, body } });
+
+    const before = system.spawnWorker({ repoRoot: previousCheckout });
+    const held = await queue('held across the deploy');
+    if (held.body.status !== 'held') throw new Error(`expected held, got ${JSON.stringify(held.body)}`);
+    await stopWorker(before);
+    const after = system.spawnWorker();
+    await system.sandbox.reply({ from: phone, to: account.senderNumber, text: 'START' });
+    await waitFor('released', () => system.sandbox.sent({ to: phone }).length >= 3);
+    await queue('after the deploy');
+    await waitFor('sent at once', () => system.sandbox.sent({ to: phone }).length >= 4);
+    await stopWorker(after);
+
+    const workflowId = smsConsentWorkflowId(account.accountId, phoneKeyOf(phone, PHONE_HASH_KEY));
+    await writeHistory(`held-across-deploy.${label}`, system.env.address, workflowId);
+  } finally {
+    await system.close();
+  }
+}
+
+async function writeHistory(name: string, address: string, workflowId: string): Promise<void> {
+  // The CLI writes the canonical proto JSON that historyFromJSON reads back.
+  const { stdout } = await promisify(execFile)(
+    temporalCliPath(),
+    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const file = path.join(__dirname, 'histories', `${name}.json`);
+  await writeFile(file, stdout, { flag: 'wx' });
+  console.log(`wrote ${file} (${(JSON.parse(stdout) as { events: unknown[] }).events.length} events)`);
 }
 
 main().catch((error: unknown) => {
