@@ -20,7 +20,7 @@ import { TASK_QUEUE } from '../../src/temporal';
 import { createVonageClient, VonageSmsGateway } from '../../src/vonage/sms-gateway';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { createTestDatabase, type TestDatabase } from './database';
-import { PAYLOAD_ENCRYPTION_KEYS, PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from './system';
+import { callApi, PAYLOAD_ENCRYPTION_KEYS, PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from './system';
 import { bundleConsentWorkflows, temporalCliPath } from './temporal-cli';
 
 /**
@@ -327,22 +327,7 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
       const agent = await accounts.createApiKey(account.id, 'agent');
       return { accountId: account.id, senderNumber, adminKey: admin.apiKey, agentKey: agent.apiKey };
     },
-    async api(method, route, callOptions = {}) {
-      const response = await fetch(`${apiUrl}${route}`, {
-        method,
-        headers: {
-          ...(callOptions.key ? { authorization: `Bearer ${callOptions.key}` } : {}),
-          ...(callOptions.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: callOptions.body !== undefined ? JSON.stringify(callOptions.body) : undefined,
-      });
-      const text = await response.text();
-      try {
-        return { status: response.status, body: JSON.parse(text) as unknown };
-      } catch {
-        return { status: response.status, body: text };
-      }
-    },
+    api: (method, route, callOptions) => callApi(apiUrl, method, route, callOptions),
     async spawnWorker(spawnOptions = {}) {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/worker.ts')], {
         cwd: REPO_ROOT,

@@ -78,6 +78,31 @@ function uniqueNumber(areaAndExchange: string): string {
   return `+1${areaAndExchange}${line}`;
 }
 
+/** One JSON call to our HTTP API: `Bearer` key and JSON body when given; the body parsed when it is JSON. */
+export async function callApi(
+  apiUrl: string,
+  method: string,
+  route: string,
+  options: { key?: string; body?: unknown } = {},
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${apiUrl}${route}`, {
+    method,
+    headers: {
+      ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON; keep the text
+  }
+  return { status: response.status, body };
+}
+
 /** Starts the whole system for one test file. */
 export async function startSystem(
   options: {
@@ -161,24 +186,7 @@ export async function startSystem(
         operatorKey: operator.apiKey,
       };
     },
-    async api(method, route, callOptions = {}) {
-      const response = await fetch(`${apiUrl}${route}`, {
-        method,
-        headers: {
-          ...(callOptions.key ? { authorization: `Bearer ${callOptions.key}` } : {}),
-          ...(callOptions.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: callOptions.body !== undefined ? JSON.stringify(callOptions.body) : undefined,
-      });
-      const text = await response.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // not JSON; keep the text
-      }
-      return { status: response.status, body };
-    },
+    api: (method, route, callOptions) => callApi(apiUrl, method, route, callOptions),
     newLeadPhone: () => uniqueNumber('212555'),
     async startInProcessWorker() {
       if (worker) return;
