@@ -4,9 +4,17 @@ import type {
   MessageStatus,
   QueueMessageInput,
 } from '../workflows/sms-consent.contract';
+import type { ReplyLanguage } from '../workflows/reply-language';
 
 /** Which kind of outbound text; only `lead` is the CRM's own content and needs an accepted opt-in. */
-export type OutboundKind = 'lead' | 'opt_in' | 'opt_out_confirmation' | 'opt_in_confirmation' | 'help_reply';
+export type OutboundKind =
+  | 'lead'
+  | 'opt_in'
+  | 'opt_out_confirmation'
+  | 'opt_in_confirmation'
+  | 'help_reply'
+  /** The one text that answers an unclear reply: reply STOP to stop or START to keep getting texts. */
+  | 'clarification';
 
 /** Identifies the number a workflow is about. */
 export interface NumberRef {
@@ -35,6 +43,8 @@ export interface SendTextInput extends NumberRef {
   messageId: string;
   kind: OutboundKind;
   leadId?: string;
+  /** For an account text: the language to send it in when the account has it (English otherwise). */
+  language?: ReplyLanguage;
 }
 
 /** The outcome of one sendText. */
@@ -64,7 +74,11 @@ export type ConsentEventType =
   | 'do_not_contact_added'
   | 'do_not_contact_removed'
   | 'help_requested'
-  | 'consent_reset';
+  | 'consent_reset'
+  /** An unclear reply paused sends to the number. */
+  | 'sends_paused'
+  /** START ended a pause. */
+  | 'sends_resumed';
 
 /** One consent change for some leads of a number; lead statuses and ledger rows are written together. */
 export interface RecordConsentChangeInput extends NumberRef {

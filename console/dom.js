@@ -97,6 +97,7 @@ export const KIND_LABELS = /** @type {Record<string, string>} */ ({
   opt_in_confirmation: 'Opt-in confirmation',
   opt_out_confirmation: 'Opt-out confirmation',
   help_reply: 'HELP reply',
+  clarification: 'Clarifying question',
   inbound: 'Reply',
 });
 
@@ -112,6 +113,7 @@ export const REASON_LABELS = /** @type {Record<string, string>} */ ({
   not_opted_in: 'the lead has not opted in',
   hold_expired: 'it waited too long for START',
   opted_out: 'the number opted out',
+  sends_paused: 'an unclear reply paused texts until START',
 });
 
 /**

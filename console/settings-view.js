@@ -1,4 +1,4 @@
-// Settings → Text SMS Templates: the four account texts with a live preview of exactly what goes out (footer,
+// Settings → Text SMS Templates: the five account texts with a live preview of exactly what goes out (footer,
 // segments, encoding), editable by admins; and the account's A2P 10DLC status.
 import { api } from './api.js';
 import { badge, field, h, replace, showError } from './dom.js';
@@ -25,6 +25,11 @@ const ACCOUNT_TEXTS = [
     name: 'opt-out-confirmation',
     title: 'Opt-out confirmation',
     hint: 'The one text sent after STOP. It confirms the opt-out only: no links.',
+  },
+  {
+    name: 'clarification',
+    title: 'Clarifying question',
+    hint: 'Sent once when a reply might mean STOP but the rules cannot tell. It must say to reply STOP or START.',
   },
 ];
 

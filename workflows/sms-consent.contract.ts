@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { InboundIntent } from './classify-inbound';
+import type { ReplyLanguage } from './reply-language';
 
 /**
  * What the outside world may say to an smsConsentWorkflow: one workflow per (account, phone number).
@@ -30,7 +31,9 @@ export type FailureReason =
   | 'lead_rejected'
   | 'not_opted_in'
   | 'hold_expired'
-  | 'opted_out';
+  | 'opted_out'
+  /** An unclear reply paused sends to the number; the lead's opt-in waits for START. */
+  | 'sends_paused';
 
 /** Every status a text can have; the terminal ones are sent/delivered, failed, blocked, cancelled, expired. */
 export type MessageStatus =
@@ -57,6 +60,11 @@ export interface ConsentState {
   isOptedOut: boolean;
   /** True once the opt-out confirmation went out, until START: a further STOP sends nothing. */
   isOptOutConfirmed?: boolean;
+  /**
+   * True from a reply the classifier could not settle (intent `unclear`) until START or STOP: no lead content and
+   * no new opt-in goes to the number meanwhile; queued texts are held (docs/keywords.md, "Unclear replies").
+   */
+  isPaused?: boolean;
   leads: Record<string, LeadState>;
   held: HeldMessage[];
   /** Provider message ids of inbound events already handled, newest last (bounded). */
@@ -104,6 +112,8 @@ export interface InboundReceived {
   intent: InboundIntent;
   text: string;
   receivedAt: string;
+  /** The language the reply's keyword was in; the answer (confirmation, HELP, clarification) goes out in it. */
+  language?: ReplyLanguage;
 }
 
 /** Where a Do Not Contact change came from, other than an SMS reply (FCC: revocation by any reasonable means). */

@@ -1,7 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AccountsRepository } from '../db/accounts-repository';
-import { ACCOUNT_TEXTS, previewText, validateAccountText, type AccountTextName } from '../consent/template-rules';
+import {
+  ACCOUNT_TEXTS,
+  LOCALIZABLE_TEXTS,
+  previewText,
+  validateAccountText,
+  type AccountTextName,
+} from '../consent/template-rules';
+import { REPLY_LANGUAGES, type ReplyLanguage } from '../../workflows/reply-language';
 import { HttpError, validationError } from '../errors';
 import { principalOf, requireRole } from './auth';
 
@@ -23,8 +30,27 @@ export const messagingSettingsSchema = z
 
 const isAccountText = (name: string): name is AccountTextName => Object.hasOwn(ACCOUNT_TEXTS, name);
 
+function accountTextName(raw: unknown): AccountTextName {
+  const name = String(raw);
+  if (!isAccountText(name)) throw new HttpError(404, 'not_found', 'no such setting');
+  return name;
+}
+
+/** The `language` query of an account text: English (the main text) unless named; only answers have others. */
+function languageOf(raw: unknown, name: AccountTextName): ReplyLanguage {
+  if (raw === undefined || raw === 'en') return 'en';
+  if (typeof raw !== 'string' || !(REPLY_LANGUAGES as readonly string[]).includes(raw)) {
+    throw new HttpError(400, 'invalid_request', `language must be one of ${REPLY_LANGUAGES.join(', ')}`);
+  }
+  if (!LOCALIZABLE_TEXTS.has(name)) {
+    throw new HttpError(400, 'invalid_request', `the ${name} has no other languages: it is sent before any reply`);
+  }
+  return raw as ReplyLanguage;
+}
+
 /**
- * /v1/settings: the account texts (opt-in template, HELP reply, both confirmations: agents read, admins write),
+ * /v1/settings: the account texts (opt-in template, HELP reply, both confirmations, the clarification: agents read,
+ * admins write; the answers also per `language`),
  * the A2P 10DLC status (admins only) and messaging settings (hold limit, extra keywords; admins write).
  */
 export function settingsRouter(deps: { accounts: AccountsRepository }): Router {
@@ -69,19 +95,21 @@ export function settingsRouter(deps: { accounts: AccountsRepository }): Router {
   });
 
   router.get('/:name', async (req, res) => {
-    const name = String(req.params.name);
-    if (!isAccountText(name)) throw new HttpError(404, 'not_found', 'no such setting');
+    const name = accountTextName(req.params.name);
+    const language = languageOf(req.query.language, name);
     const account = await loadAccount(principalOf(res).accountId);
-    const template = account[ACCOUNT_TEXTS[name].field];
-    res.json({ template, preview: previewText(template) });
+    const localized = language === 'en' ? undefined : account.textsByLanguage[language]?.[name];
+    const template = localized ?? account[ACCOUNT_TEXTS[name].field];
+    // isFallback: the account has no text in this language, so a reply in it is answered with the main one.
+    res.json({ template, preview: previewText(template), language, isFallback: language !== 'en' && !localized });
   });
   router.put('/:name', requireRole('admin'), async (req, res) => {
-    const name = String(req.params.name);
-    if (!isAccountText(name)) throw new HttpError(404, 'not_found', 'no such setting');
+    const name = accountTextName(req.params.name);
+    const language = languageOf(req.query.language, name);
     const parsed = accountTextSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(parsed.error);
     const template = parsed.data.template.trim();
-    const problems = validateAccountText(name, template);
+    const problems = validateAccountText(name, template, language);
     if (problems.length > 0) {
       throw new HttpError(
         400,
@@ -91,8 +119,19 @@ export function settingsRouter(deps: { accounts: AccountsRepository }): Router {
       );
     }
     const principal = principalOf(res);
-    await deps.accounts.setAccountText(principal.accountId, name, template, principal.keyId);
-    res.json({ template, preview: previewText(template) });
+    if (language === 'en') await deps.accounts.setAccountText(principal.accountId, name, template, principal.keyId);
+    else await deps.accounts.setLocalizedText(principal.accountId, language, name, template, principal.keyId);
+    res.json({ template, preview: previewText(template), language, isFallback: false });
+  });
+  router.delete('/:name', requireRole('admin'), async (req, res) => {
+    const name = accountTextName(req.params.name);
+    const language = languageOf(req.query.language, name);
+    if (language === 'en') {
+      throw new HttpError(400, 'invalid_request', 'the main (en) text cannot be removed; replace it with PUT instead');
+    }
+    const principal = principalOf(res);
+    await deps.accounts.setLocalizedText(principal.accountId, language, name, undefined, principal.keyId);
+    res.status(204).end();
   });
 
   return router;

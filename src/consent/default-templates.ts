@@ -1,5 +1,5 @@
 /**
- * The texts a new account starts with. Each carries what CTIA and the FCC expect (see shared/REFERENCE.md b.3):
+ * The texts a new account starts with. Each carries what CTIA and the FCC expect (see docs/consent-model.md):
  * brand, how to reply START/HELP/STOP, message frequency and "Msg & data rates may apply". The footer is
  * appended at send time, never stored in a template.
  */
@@ -8,6 +8,7 @@ export function defaultTemplates(brand: string): {
   help: string;
   optOutConfirmation: string;
   optInConfirmation: string;
+  clarification: string;
 } {
   return {
     optIn:
@@ -20,5 +21,7 @@ export function defaultTemplates(brand: string): {
     optInConfirmation:
       `${brand}: you are subscribed to texts about your inquiry. Msg frequency varies. ` +
       'Msg & data rates may apply. Reply HELP for help.',
+    // Asks, never assumes: the lead's reply may have been a revocation (docs/keywords.md, "Unclear replies").
+    clarification: `${brand}: we were not sure what you meant. Reply STOP to stop texts from us, or START to keep getting them.`,
   };
 }

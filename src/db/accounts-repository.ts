@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { KeywordOverrides } from '../../workflows/classify-inbound';
 import { defaultTemplates } from '../consent/default-templates';
 import { ACCOUNT_TEXTS, type AccountTextName } from '../consent/template-rules';
+import type { ReplyLanguage } from '../../workflows/reply-language';
 
 /** A2P 10DLC registration status of an account. */
 export type A2pStatus = 'unverified' | 'pending' | 'verified' | 'failed';
@@ -19,9 +20,15 @@ export interface Account {
   helpTemplate: string;
   optOutConfirmationTemplate: string;
   optInConfirmationTemplate: string;
+  clarificationTemplate: string;
+  /** The account's texts in other languages, by language and text name (docs/keywords.md). */
+  textsByLanguage: TextsByLanguage;
   holdLimitSeconds: number;
   keywords: KeywordOverrides;
 }
+
+/** An account's texts in languages other than its main one: `{ es: { 'help-reply': '…' } }`. */
+export type TextsByLanguage = Partial<Record<ReplyLanguage, Partial<Record<AccountTextName, string>>>>;
 
 /** Who is calling: the account and role behind an API key. */
 export interface Principal {
@@ -58,6 +65,8 @@ interface AccountRow {
   help_template: string;
   opt_out_confirmation_template: string;
   opt_in_confirmation_template: string;
+  clarification_template: string;
+  texts_by_language: TextsByLanguage | null;
   hold_limit_seconds: string | number;
   keywords: KeywordOverrides | null;
 }
@@ -86,6 +95,7 @@ export class AccountsRepository {
         help_template: templates.help,
         opt_out_confirmation_template: templates.optOutConfirmation,
         opt_in_confirmation_template: templates.optInConfirmation,
+        clarification_template: templates.clarification,
         ...(input.holdLimitSeconds ? { hold_limit_seconds: input.holdLimitSeconds } : {}),
       })
       .returning('*');
@@ -213,6 +223,37 @@ export class AccountsRepository {
     });
   }
 
+  /**
+   * Sets (or, with `body` undefined, removes) one account text in a language other than the main one; recorded in
+   * the ledger with old and new text. One jsonb update, so concurrent writers of two languages never lose one.
+   */
+  async setLocalizedText(
+    accountId: string,
+    language: Exclude<ReplyLanguage, 'en'>,
+    name: AccountTextName,
+    body: string | undefined,
+    actor: string,
+  ): Promise<void> {
+    await this.knex.transaction(async (trx) => {
+      const before = await trx<AccountRow>('accounts').where({ id: accountId }).forUpdate().first('texts_by_language');
+      const texts: TextsByLanguage = before?.texts_by_language ?? {};
+      const forLanguage = { ...(texts[language] ?? {}) };
+      const previous = forLanguage[name];
+      if (body === undefined) delete forLanguage[name];
+      else forLanguage[name] = body;
+      const next: TextsByLanguage = { ...texts, [language]: forLanguage };
+      await trx('accounts')
+        .where({ id: accountId })
+        .update({ texts_by_language: JSON.stringify(next), updated_at: trx.fn.now() });
+      await appendAccountEvent(trx, accountId, 'template_changed', actor, {
+        setting: name,
+        language,
+        previous: previous ?? null,
+        next: body ?? null,
+      });
+    });
+  }
+
   /** Hold limit and the account's own keywords; recorded in the ledger. */
   async setMessagingSettings(
     accountId: string,
@@ -261,6 +302,8 @@ function toAccount(row: AccountRow): Account {
     helpTemplate: row.help_template,
     optOutConfirmationTemplate: row.opt_out_confirmation_template,
     optInConfirmationTemplate: row.opt_in_confirmation_template,
+    clarificationTemplate: row.clarification_template,
+    textsByLanguage: row.texts_by_language ?? {},
     holdLimitSeconds: Number(row.hold_limit_seconds),
     keywords: row.keywords ?? {},
   };

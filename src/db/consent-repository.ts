@@ -13,6 +13,9 @@ import type {
 import type { FailureReason, MessageStatus } from '../../workflows/sms-consent.contract';
 import { withFooter } from '../consent/footer';
 import { toVonageNumber } from '../phone';
+import type { ReplyLanguage } from '../../workflows/reply-language';
+import type { TextsByLanguage } from './accounts-repository';
+import type { AccountTextName } from '../consent/template-rules';
 
 interface AccountRow {
   id: string;
@@ -22,6 +25,8 @@ interface AccountRow {
   help_template: string;
   opt_out_confirmation_template: string;
   opt_in_confirmation_template: string;
+  clarification_template: string;
+  texts_by_language: TextsByLanguage | null;
   hold_limit_seconds: string | number;
 }
 
@@ -40,11 +45,15 @@ interface MessageRow {
 
 const TERMINAL_NOT_SENT: ReadonlySet<MessageStatus> = new Set(['failed', 'blocked', 'cancelled', 'expired']);
 
-/** Kinds that the Do Not Contact list blocks. The opt-out confirmation and HELP replies are allowed (FCC, CTIA). */
+/**
+ * Kinds that the Do Not Contact list blocks. The opt-out confirmation and HELP replies are allowed (FCC, CTIA); a
+ * clarification is not: once the number has opted out there is nothing left to ask.
+ */
 export const KINDS_BLOCKED_BY_DO_NOT_CONTACT: ReadonlySet<OutboundKind> = new Set([
   'lead',
   'opt_in',
   'opt_in_confirmation',
+  'clarification',
 ]);
 
 /**
@@ -147,7 +156,7 @@ export class ConsentRepository implements ConsentStore {
             phone_key: input.phoneKey,
             direction: 'outbound',
             kind: input.kind,
-            body: withFooter(templateFor(account, input.kind)),
+            body: withFooter(templateFor(account, input.kind, input.language)),
             status: 'queued',
             workflow_id: input.workflowId,
           })
@@ -417,7 +426,10 @@ export async function lockNumberForListChange(trx: Knex.Transaction, accountId: 
   await lockSendGate(trx, accountId, phone);
 }
 
-function templateFor(account: AccountRow, kind: Exclude<OutboundKind, 'lead'>): string {
+/** The account text a kind sends: in `language` when the account has written it there, else the main one. */
+function templateFor(account: AccountRow, kind: Exclude<OutboundKind, 'lead'>, language?: ReplyLanguage): string {
+  const localized = language ? account.texts_by_language?.[language]?.[TEXT_NAME_OF_KIND[kind]] : undefined;
+  if (localized) return localized;
   switch (kind) {
     case 'opt_in':
       return account.opt_in_template;
@@ -427,5 +439,15 @@ function templateFor(account: AccountRow, kind: Exclude<OutboundKind, 'lead'>): 
       return account.opt_out_confirmation_template;
     case 'opt_in_confirmation':
       return account.opt_in_confirmation_template;
+    case 'clarification':
+      return account.clarification_template;
   }
 }
+
+const TEXT_NAME_OF_KIND: Record<Exclude<OutboundKind, 'lead'>, AccountTextName> = {
+  opt_in: 'opt-in-template',
+  help_reply: 'help-reply',
+  opt_out_confirmation: 'opt-out-confirmation',
+  opt_in_confirmation: 'opt-in-confirmation',
+  clarification: 'clarification',
+};

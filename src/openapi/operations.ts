@@ -7,6 +7,7 @@ import { queueMessageSchema } from '../api/messages';
 import { a2pStatusSchema, accountTextSchema, messagingSettingsSchema } from '../api/settings';
 import { createTemplateSchema, templateIdSchema, updateTemplateSchema } from '../api/templates';
 import { codecPayloadsResultSchema, codecPayloadsSchema } from '../codec/codec-routes';
+import { REPLY_LANGUAGES } from '../../workflows/reply-language';
 import { ACCOUNT_TEXTS } from '../consent/template-rules';
 import { consoleAssetSchema, consoleConfigSchema } from '../console';
 import { inboundMessageSchema } from '../webhooks/inbound-message';
@@ -131,6 +132,11 @@ const nameParam = {
     description: 'which account text; a2p and messaging have their own operations',
   },
 };
+
+/** Query of the account-text operations. */
+const accountTextQuerySchema = z.object({ language: z.enum(REPLY_LANGUAGES).optional() });
+const languageDescription =
+  'en (the main text, the default), es or fr: the language of the replies this text answers (docs/keywords.md)';
 
 const EXAMPLE_PHONE = '+14155550123';
 const EXAMPLE_MESSAGE_ID = '6d1f0b4e-2c3a-4e5f-9a8b-7c6d5e4f3a21';
@@ -589,11 +595,15 @@ export const OPERATIONS: readonly OperationSpec[] = [
     method: 'get',
     path: '/v1/settings/{name}',
     operationId: 'getAccountText',
-    summary: 'An account text (opt-in template, HELP reply, confirmations)',
-    description: 'The text and a preview of exactly what goes out (footer included) with its SMS segment count.',
+    summary: 'An account text (opt-in template, HELP reply, confirmations, clarification)',
+    description:
+      'The text and a preview of exactly what goes out (footer included) with its SMS segment count. With ' +
+      '`language`, the text that answers a reply in that language; `isFallback` is true when the account has none ' +
+      'and such a reply is answered with the main (English) text.',
     tag: 'settings',
     access: agent,
     pathParams: nameParam,
+    query: { schema: accountTextQuerySchema, descriptions: { language: languageDescription } },
     responses: { 200: { description: 'the text', content: json(responses.accountTextResultSchema) } },
     errors: { 404: 'no such setting' },
   },
@@ -606,10 +616,14 @@ export const OPERATIONS: readonly OperationSpec[] = [
       'Checked against carrier rules after parsing (400 `invalid_template` lists each problem): at most 3 segments ' +
       'with the footer; the opt-in must say to reply START and "Msg & data rates may apply"; the HELP reply must ' +
       'say how to opt out (STOP) and "Msg & data rates may apply"; the opt-out confirmation must carry no link; ' +
-      'the opt-in confirmation must say "Msg & data rates may apply" and how to get HELP.',
+      'the opt-in confirmation must say "Msg & data rates may apply" and how to get HELP; the clarification must say ' +
+      "how to reply STOP and START. A text in another `language` is checked with that language's words (e.g. " +
+      '"Pueden aplicarse tarifas de mensajes y datos", ALTO, AYUDA). Only the texts that answer a reply have ' +
+      'languages (help-reply, opt-out-confirmation, opt-in-confirmation, clarification): 400 for the opt-in template.',
     tag: 'settings',
     access: admin,
     pathParams: nameParam,
+    query: { schema: accountTextQuerySchema, descriptions: { language: languageDescription } },
     requestBody: {
       required: true,
       content: json(accountTextSchema, {
@@ -624,10 +638,23 @@ export const OPERATIONS: readonly OperationSpec[] = [
     },
     responses: { 200: { description: 'the text now', content: json(responses.accountTextResultSchema) } },
     errors: {
-      400: `${badBody}, or the text breaks a rule (error invalid_template)`,
+      400: `${badBody}, or the text breaks a rule (error invalid_template), or the language is not one of en, es, fr`,
       404: 'no such setting',
       413: 'body larger than 256 kB',
     },
+  },
+  {
+    method: 'delete',
+    path: '/v1/settings/{name}',
+    operationId: 'removeLocalizedAccountText',
+    summary: 'Remove an account text in another language',
+    description: 'Replies in that language are answered with the main (English) text again.',
+    tag: 'settings',
+    access: admin,
+    pathParams: nameParam,
+    query: { schema: accountTextQuerySchema, descriptions: { language: languageDescription } },
+    responses: { 204: { description: 'removed' } },
+    errors: { 400: 'no language, `en`, or a text that has no other languages', 404: 'no such setting' },
   },
   {
     method: 'get',

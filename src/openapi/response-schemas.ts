@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FailureReason, LeadOptInStatus, MessageStatus } from '../../workflows/sms-consent.contract';
 import type { InboundIntent } from '../../workflows/classify-inbound';
+import { REPLY_LANGUAGES } from '../../workflows/reply-language';
 import type { A2pStatus } from '../db/accounts-repository';
 import type { DoNotContactEntry, DoNotContactSource } from '../db/do-not-contact-repository';
 import type { ConsentEventView, MessageView } from '../db/messages-repository';
@@ -40,6 +41,7 @@ const failureReason = enumOf<FailureReason>({
   not_opted_in: true,
   hold_expired: true,
   opted_out: true,
+  sends_paused: true,
 });
 const doNotContactSource = enumOf<DoNotContactSource>({
   sms: true,
@@ -83,7 +85,9 @@ export const queueMessageResultSchema = z.object({
 export const messageViewSchema = z.object({
   messageId: z.string(),
   direction: z.enum(['outbound', 'inbound']),
-  kind: z.string().describe('lead, opt_in, opt_out_confirmation, opt_in_confirmation, help_reply (outbound); inbound'),
+  kind: z
+    .string()
+    .describe('lead, opt_in, opt_out_confirmation, opt_in_confirmation, help_reply, clarification (outbound); inbound'),
   leadId: z.string().nullable(),
   body: z.string().describe('the text as sent, footer included'),
   status: messageStatus,
@@ -195,7 +199,12 @@ const textPreviewSchema = z.object({
 }) satisfies z.ZodType<TextPreview>;
 
 /** 200 of GET/PUT /v1/settings/{name}. */
-export const accountTextResultSchema = z.object({ template: z.string(), preview: textPreviewSchema });
+export const accountTextResultSchema = z.object({
+  template: z.string(),
+  preview: textPreviewSchema,
+  language: z.enum(REPLY_LANGUAGES),
+  isFallback: z.boolean(),
+});
 
 /** A template with its variables and preview. */
 export const templateViewSchema = z.object({

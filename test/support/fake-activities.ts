@@ -34,6 +34,7 @@ export const FAKE_TEMPLATES: Record<Exclude<OutboundKind, 'lead'>, string> = {
   opt_out_confirmation: 'Acme Realty: you are unsubscribed.',
   opt_in_confirmation: 'Acme Realty: you are subscribed again.',
   help_reply: 'Acme Realty: help is at acme.example.',
+  clarification: 'Acme Realty: did you mean STOP? Reply STOP to stop or START to keep getting texts.',
 };
 
 /**

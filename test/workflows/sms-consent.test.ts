@@ -1,94 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundle } from '@temporalio/worker';
-import { consentWorkflowStartOptions } from '../../src/consent/workflow-start';
-import { phoneKeyOf } from '../../src/phone';
-import type { InboundIntent } from '../../workflows/classify-inbound';
+import { type WorkflowBundle } from '@temporalio/worker';
 import { accountIdAttribute, consentStatusAttribute, leadIdsAttribute } from '../../workflows/search-attributes';
-import { smsConsentWorkflow } from '../../workflows/sms-consent';
-import {
-  getConsentStateQuery,
-  inboundReceivedSignal,
-  queueMessageUpdate,
-  smsConsentWorkflowId,
-  type ConsentState,
-  type FailureReason,
-  type QueueMessageResult,
-} from '../../workflows/sms-consent.contract';
+import { type FailureReason } from '../../workflows/sms-consent.contract';
 import { FakeActivities } from '../support/fake-activities';
+import { runWorkflowScenario, type NumberUnderTest } from '../support/workflow-harness';
 import { waitFor } from '../support/system';
 import { bundleConsentWorkflows, createTestEnvironment } from '../support/temporal-cli';
-
-const PHONE_HASH_KEY = 'workflow-test-phone-hash-key';
-
-/** One (account, number) under test: its workflow driven only through the contract. */
-interface NumberUnderTest {
-  accountId: string;
-  phone: string;
-  workflowId: string;
-  /** Follows the latest run, so it keeps working across continue-as-new. */
-  handle: WorkflowHandle<typeof smsConsentWorkflow>;
-  /** Queues a text with update-with-start, as POST /v1/messages does, and returns the workflow's answer. */
-  queue(leadId: string, body: string): Promise<QueueMessageResult>;
-  /** Signals an inbound text and waits until the workflow has handled it; returns its provider message id. */
-  inbound(intent: InboundIntent, text: string, providerMessageId?: string): Promise<string>;
-  state(): Promise<ConsentState>;
-}
-
-let numberCounter = 0;
-function newLeadPhone(): string {
-  numberCounter += 1;
-  const line = ((process.pid * 7919 + numberCounter * 104729 + Date.now()) % 10000).toString().padStart(4, '0');
-  return `+1646555${line}`;
-}
-
-function numberUnderTest(client: Client, taskQueue: string, options: { maxHistoryEvents?: number }): NumberUnderTest {
-  const accountId = randomUUID();
-  const phone = newLeadPhone();
-  const phoneKey = phoneKeyOf(phone, PHONE_HASH_KEY);
-  const workflowId = smsConsentWorkflowId(accountId, phoneKey);
-  const handle = client.workflow.getHandle<typeof smsConsentWorkflow>(workflowId);
-  const state = () => handle.query(getConsentStateQuery);
-  return {
-    accountId,
-    phone,
-    workflowId,
-    handle,
-    state,
-    async queue(leadId, body) {
-      const messageId = randomUUID();
-      return client.workflow.executeUpdateWithStart(queueMessageUpdate, {
-        args: [{ messageId, leadId, body }],
-        updateId: messageId,
-        startWorkflowOperation: new WithStartWorkflowOperation(smsConsentWorkflow, {
-          ...consentWorkflowStartOptions({
-            accountId,
-            phone,
-            phoneKey,
-            workflowId,
-            maxHistoryEvents: options.maxHistoryEvents,
-          }),
-          taskQueue,
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
-      });
-    },
-    async inbound(intent, text, providerMessageId = randomUUID()) {
-      const handledBefore = (await state()).eventsHandled;
-      await handle.signal(inboundReceivedSignal, {
-        providerMessageId,
-        intent,
-        text,
-        receivedAt: new Date().toISOString(),
-      });
-      await waitFor(`inbound ${intent} handled`, async () => (await state()).eventsHandled > handledBefore, 15_000);
-      return providerMessageId;
-    },
-  };
-}
 
 /** The forms a US number could appear in: E.164, Vonage's digits, the national number. */
 const phoneForms = (phone: string) => [phone, phone.slice(1), phone.slice(2)];
@@ -105,26 +25,11 @@ describe('smsConsentWorkflow', () => {
     await env?.teardown();
   });
 
-  /** Runs one scenario against a fresh Worker on its own task queue, with the given fake activities. */
-  async function runScenario(
+  const runScenario = (
     fake: FakeActivities,
     scenario: (number: NumberUnderTest) => Promise<void>,
     options: { maxHistoryEvents?: number } = {},
-  ): Promise<void> {
-    const taskQueue = `sms-consent-test-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      workflowBundle,
-      activities: fake.activities,
-    });
-    const number = numberUnderTest(env.client, taskQueue, options);
-    await worker.runUntil(async () => {
-      await scenario(number);
-      await number.handle.terminate('test finished');
-    });
-  }
+  ) => runWorkflowScenario({ env, workflowBundle, fake, scenario, ...options });
 
   /** Waits until the ConsentStatus search attribute reads `status`, then returns the description. */
   async function describeWhenStatus(number: NumberUnderTest, status: 'NotSent' | 'Sent' | 'Accepted' | 'Rejected') {

@@ -1,0 +1,45 @@
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+/**
+ * How the consent workflow calls its activities: the retry and timeout policy of each proxy, and which run as
+ * local activities. Kept apart from the consent rules so a reader finds every Temporal timing choice in one place.
+ */
+
+// Activities retry until they succeed: a text to a lead must not be lost because Postgres or Vonage blinked.
+// Permanent refusals come back as results (failed/blocked), not as errors, so nothing here needs a catch.
+// 20 s bounds one attempt (Vonage's client timeout is 10 s) and is how long a dead worker delays a retry.
+export const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** The Postgres-only activities that run as local activities: idempotent, one short transaction, no provider call. */
+export type Bookkeeping = Pick<Activities, 'setMessageStatus' | 'recordConsentChange'>;
+
+// Bookkeeping runs inside the workflow task as local activities: no activity task and no workflow task after each
+// one, which is most of what a lead costs the dev server (issue #6). A local activity's result reaches history only
+// when its workflow task completes; if the worker dies first, the whole task is re-run, local activities included,
+// so each of these must be idempotent under re-execution (src/db/consent-repository.ts). sendText stays a regular
+// activity: it holds the number's lock through a Vonage call and may keep retrying for the whole reconcile window,
+// work that belongs in the worker's bounded activity slots with server-side timeouts, not inside a workflow task.
+// 10 s bounds one attempt, a transaction that normally takes milliseconds. Backoffs under the 10 s threshold
+// (1, 2, 4, 8 s) are waited in the worker; longer ones on a server timer, so that a Postgres outage neither keeps a
+// local-activity slot busy nor heartbeats the workflow task every 8 s.
+const localActs = proxyLocalActivities<Bookkeeping>({
+  startToCloseTimeout: '10 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/**
+ * setMessageStatus and recordConsentChange run as local activities (recordQueuedMessage stays regular, see
+ * onMessageQueued). A history recorded before holds them as ActivityTaskScheduled events, which only the regular
+ * proxy replays.
+ */
+const PATCH_BOOKKEEPING_LOCAL = 'postgres-bookkeeping-as-local-activities';
+
+/** Decided at every call: an older execution replays its recorded regular activities, then switches once live. */
+export function bookkeeping(): Bookkeeping {
+  return patched(PATCH_BOOKKEEPING_LOCAL) ? localActs : acts;
+}
