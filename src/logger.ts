@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
- * Paths redacted from every log line: phone numbers and message bodies are personal data (DESIGN.md), and
+ * Paths redacted from every log line: phone numbers and message bodies are personal data (docs/consent-model.md), and
  * credentials are secrets. Code logs masked numbers (src/phone.ts maskPhone) where a number helps an operator.
  */
 export const REDACT_PATHS = [

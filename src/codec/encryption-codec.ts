@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 /**
  * Encrypts every payload the service hands to Temporal (workflow and activity inputs and results, signals, queries,
  * updates, memos), so Temporal's database and Web UI never hold a phone number or a text in clear. Search
- * attributes are not payloads of the codec; they never carry personal data (see DESIGN.md).
+ * attributes are not payloads of the codec; they never carry personal data (see docs/consent-model.md).
  *
  * AES-256-GCM over the whole original Payload (proto-encoded, so its own metadata is hidden too), a fresh 12-byte
  * IV per payload. The stored data is IV || ciphertext || 16-byte tag, the layout of Temporal's encryption samples.

@@ -183,7 +183,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     }
   }
 
-  /** Vonage retries 429, 5xx and connection failures (REFERENCE.md c.6); other answers end the attempts. */
+  /** Vonage retries 429, 5xx and connection failures (README, "Vonage dashboard settings"); other answers end the attempts. */
   async function postWithRetry(url: string, payload: object, signal: AbortSignal): Promise<boolean> {
     for (let attempt = 1; attempt <= CALLBACK_MAX_ATTEMPTS; attempt += 1) {
       let isRetryable: boolean;

@@ -37,7 +37,7 @@ const ALLOWED_AFTER_STOP = new Set<OutboundKind>(['opt_out_confirmation', 'help_
 
 type Reply = { text: string; intent: ReplyIntent };
 
-/** Replies whose meaning DESIGN.md's classification fixes; the model is told the intent, never the text. */
+/** Replies whose meaning docs/keywords.md fixes; the model is told the intent, never the text. */
 const REPLIES = {
   stop: { text: 'STOP', intent: 'opt_out' },
   stopPlease: { text: 'stop please', intent: 'opt_out' },
@@ -623,7 +623,7 @@ const commandsArb = fc.commands(
   { maxCommands: MAX_STEPS, size: 'max' },
 );
 
-/** The rows of DESIGN.md's table that are easy to miss, tried before the random sequences. */
+/** The rows of docs/consent-model.md's table that are easy to miss, tried before the random sequences. */
 const EXAMPLES: [number[], ConsentCommand[]][] = [
   // START answers every waiting lead on the number; held texts go out in order; a new lead on an accepted number
   // still gets its own opt-in.

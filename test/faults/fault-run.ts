@@ -18,7 +18,7 @@ import { PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from '../support/s
  * retries every 5xx, 429 and lost connection the way Vonage retries a webhook (same body, same message_uuid) and a
  * CRM retries POST /v1/messages (same idempotencyKey), so nothing is lost by the caller.
  *
- * Then it waits for quiescence and checks invariants 1-7 of shared/DESIGN.md and exactly-once delivery against
+ * Then it waits for quiescence and checks invariants 1-7 of docs/consent-model.md and exactly-once delivery against
  * the sandbox's record (what "Vonage" received, with its own clock) and Postgres.
  */
 

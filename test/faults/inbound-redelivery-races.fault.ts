@@ -46,7 +46,7 @@ describe('inbound webhook redeliveries', () => {
     assert.deepEqual(
       statuses.filter((status) => status !== 200),
       [],
-      'a redelivered message_uuid changes nothing and answers 200 (DESIGN.md, Webhooks)',
+      'a redelivered message_uuid changes nothing and answers 200 (README, HTTP interface)',
     );
   });
 

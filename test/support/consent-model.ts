@@ -1,7 +1,7 @@
 import type { LeadOptInStatus } from '../../workflows/sms-consent.contract';
 
 /**
- * A reference model of one account's consent, written from the consent table in shared/DESIGN.md and nothing else:
+ * A reference model of one account's consent, written from the consent table in docs/consent-model.md and nothing else:
  * per number opted out or not, per lead its opt-in status, the held texts in order, and the texts each event must
  * send. The property test (test/e2e/consent-properties.test.ts) runs the real system beside it and compares.
  * Leads and numbers are indexes; the test maps them to the run's fresh lead ids and phone numbers.
@@ -13,7 +13,7 @@ export type ModelMessageStatus = 'held' | 'sent' | 'blocked' | 'cancelled';
 /** Every kind of outbound text the service sends. */
 export type OutboundKind = 'opt_in' | 'lead' | 'opt_out_confirmation' | 'opt_in_confirmation' | 'help_reply';
 
-/** What an inbound reply means; the test picks texts whose meaning DESIGN.md's classification rules fix. */
+/** What an inbound reply means; the test picks texts whose meaning the classification rules of docs/keywords.md fix. */
 export type ReplyIntent = 'opt_out' | 'opt_in' | 'help' | 'other';
 
 /** A text the model expects to reach the provider, in order. `messageId` is set for lead texts. */

@@ -93,6 +93,20 @@ async function main(): Promise<void> {
       body: { leadId: 'lead-h5', phone: notSent, body: 'y' },
     });
 
+    // An unclear reply pauses an accepted lead's texts and a new lead's opt-in; START resumes; HELP in Spanish.
+    const unclear = system.newLeadPhone();
+    await queue('lead-h6', unclear, 'held until START');
+    await reply(unclear, 'START');
+    await waitFor('released', () => system.sandbox.sent({ to: unclear }).length >= 3);
+    await reply(unclear, 'We need to stop the project');
+    await waitFor('clarification', () => system.sandbox.sent({ to: unclear }).length >= 4);
+    await queue('lead-h6', unclear, 'held by the pause');
+    await queue('lead-h7', unclear, 'new lead while paused');
+    await reply(unclear, 'START');
+    await waitFor('resumed', () => system.sandbox.sent({ to: unclear }).length >= 7);
+    await reply(unclear, 'AYUDA');
+    scenarios['unclear-pause-resume'] = unclear;
+
     await settle();
     const accountOf = (name: string) =>
       name === 'a2p-not-sent-then-verified' ? unverified.accountId : account.accountId;
