@@ -39,26 +39,37 @@ export function withFooter(body) {
 /**
  * Segments and encoding, the way carriers bill them (3GPP TS 23.038): GSM-7 when every character is in the GSM
  * basic or extension table (160 a single SMS, 153 a part; extension characters count double), else UCS-2 (70 / 67
- * UTF-16 code units).
+ * UTF-16 code units); a part carries whole characters only.
  * @param {string} text
  * @returns {SegmentInfo}
  */
 export function countSegments(text) {
-  let septets = 0;
-  let isGsm = true;
-  for (const char of text) {
-    if (basic.has(char)) septets += 1;
-    else if (extension.has(char)) septets += 2;
-    else {
-      isGsm = false;
-      break;
+  const characters = [...text];
+  const isGsm = characters.every((char) => basic.has(char) || extension.has(char));
+  // An escape pair (GSM extension character) or a surrogate pair (UCS-2) is never split across two parts.
+  const costs = characters.map((char) => (isGsm ? (extension.has(char) ? 2 : 1) : char.length));
+  const units = costs.reduce((sum, cost) => sum + cost, 0);
+  const [single, part] = isGsm ? [160, 153] : [70, 67];
+  return { encoding: isGsm ? 'GSM-7' : 'UCS-2', units, segments: units <= single ? 1 : packedParts(costs, part) };
+}
+
+/**
+ * How many parts of `capacity` units the characters fill, none split across two parts.
+ * @param {number[]} costs
+ * @param {number} capacity
+ * @returns {number}
+ */
+function packedParts(costs, capacity) {
+  let parts = 1;
+  let used = 0;
+  for (const cost of costs) {
+    if (used + cost > capacity) {
+      parts += 1;
+      used = 0;
     }
+    used += cost;
   }
-  if (isGsm) {
-    return { encoding: 'GSM-7', units: septets, segments: septets <= 160 ? 1 : Math.ceil(septets / 153) };
-  }
-  const units = text.length;
-  return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
+  return parts;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * How many SMS segments a text costs, and in which encoding (3GPP TS 23.038). A text made only of the GSM 03.38
  * basic and extension characters goes as GSM-7 (160 per single SMS, 153 per concatenated part; extension
- * characters count double); anything else forces UCS-2 (70 / 67, counted in UTF-16 code units).
+ * characters count double); anything else forces UCS-2 (70 / 67, counted in UTF-16 code units). A concatenated
+ * part carries whole characters only (an escape pair or a surrogate pair is never split), as handsets and
+ * carriers pack them.
  */
 
 const GSM_BASIC =
@@ -19,21 +21,30 @@ export interface SegmentInfo {
   segments: number;
 }
 
-/** Counts segments the way carriers bill them. */
+/** Counts segments the way carriers bill and split them. */
 export function countSegments(text: string): SegmentInfo {
-  let septets = 0;
-  let isGsm = true;
-  for (const char of text) {
-    if (basic.has(char)) septets += 1;
-    else if (extension.has(char)) septets += 2;
-    else {
-      isGsm = false;
-      break;
+  const characters = [...text];
+  const isGsm = characters.every((char) => basic.has(char) || extension.has(char));
+  // A character's units: GSM-7 septets (an extension character is an escape pair) or UTF-16 code units (a
+  // character outside the BMP, such as most emoji, is a surrogate pair). Neither pair is ever split across two
+  // parts: a part that cannot hold the whole pair ends early, which is how 152 GSM characters, a euro sign and 152
+  // more make three parts, not two.
+  const costs = characters.map((char) => (isGsm ? (extension.has(char) ? 2 : 1) : char.length));
+  const units = costs.reduce((sum, cost) => sum + cost, 0);
+  const [single, part] = isGsm ? [160, 153] : [70, 67];
+  return { encoding: isGsm ? 'GSM-7' : 'UCS-2', units, segments: units <= single ? 1 : packedParts(costs, part) };
+}
+
+/** How many parts of `capacity` units the characters fill, none split across two parts. */
+function packedParts(costs: readonly number[], capacity: number): number {
+  let parts = 1;
+  let used = 0;
+  for (const cost of costs) {
+    if (used + cost > capacity) {
+      parts += 1;
+      used = 0;
     }
+    used += cost;
   }
-  if (isGsm) {
-    return { encoding: 'GSM-7', units: septets, segments: septets <= 160 ? 1 : Math.ceil(septets / 153) };
-  }
-  const units = text.length;
-  return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
+  return parts;
 }
