@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { ServiceError, isGrpcServiceError } from '@temporalio/client';
 
 /** An error whose status and message are safe to show the caller. */
 export class HttpError extends Error {
@@ -26,30 +27,55 @@ export function validationError(error: z.ZodError, where = 'body'): HttpError {
 
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
+/** gRPC status codes of a Temporal call that a retry can fix: UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED. */
+// Numbers from gRPC's status code table (grpc/grpc doc/statuscodes.md): 4, 8 and 14.
+const TRANSIENT_GRPC_STATUSES: ReadonlySet<number> = new Set([4, 8, 14]);
+
+/**
+ * Postgres SQLSTATEs a retry can fix: class 08 (connection exception), 53 (insufficient resources), 57P01-57P03
+ * (admin shutdown, crash shutdown, cannot connect now), 40001 (serialization failure) and 40P01 (deadlock).
+ */
+function isTransientSqlState(code: string): boolean {
+  return /^(08|53)[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code) || code === '40001' || code === '40P01';
+}
+
+/** A SQLSTATE is five characters of digits and capitals; Node's own error codes (ECONNRESET) are not. */
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
 /**
  * True for failures a retry can fix: Postgres unreachable or restarting, Temporal unavailable. Webhooks answer
- * these with 503 so Vonage retries; the API does the same so clients retry.
+ * these with 503 so Vonage retries; the API does the same so clients retry. Each is recognised by its cause's own
+ * code: the gRPC status of a Temporal ServiceError, the SQLSTATE of a Postgres error, the errno of a socket.
  */
 export function isTransient(error: unknown): boolean {
-  const e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | null;
-  if (!e) return false;
+  if (!error || typeof error !== 'object') return false;
+  const grpcStatus = grpcStatusOf(error);
+  if (grpcStatus !== undefined) return TRANSIENT_GRPC_STATUSES.has(grpcStatus);
+  const e = error as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
   if (typeof e.code === 'string') {
     if (TRANSIENT_NETWORK_CODES.has(e.code)) return true;
-    // Postgres SQLSTATE classes 08 (connection), 57P0x (shutdown, crash), 53 (resources), 40001/40P01 (retry).
-    if (/^(08|53|57P0)/.test(e.code) || e.code === '40001' || e.code === '40P01') return true;
+    if (SQLSTATE.test(e.code)) return isTransientSqlState(e.code);
   }
-  // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4) from the Temporal client.
-  if (e.name === 'ServiceError' || (typeof e.code === 'number' && (e.code === 14 || e.code === 4))) return true;
   if (e.name === 'KnexTimeoutError') return true;
-  // node-postgres: "Client has encountered a connection error and is not queryable" is a pooled client whose
-  // connection was cut (a terminated backend) and is used before the pool notices.
+  // node-postgres and its pool raise these without any code (they are the driver's, not the server's): a pooled
+  // client whose connection was cut ("not queryable", "Connection terminated"), or no connection within the pool's
+  // timeout. Their words are the only signal the driver gives.
   if (
     typeof e.message === 'string' &&
-    /Connection terminated|connect ECONNREFUSED|timeout exceeded|not queryable/i.test(e.message)
+    /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)/.test(
+      e.message,
+    )
   ) {
     return true;
   }
   return e.cause !== undefined && e.cause !== error ? isTransient(e.cause) : false;
+}
+
+/** The gRPC status of a Temporal client error (its own, or its cause's), when it is one. */
+function grpcStatusOf(error: object): number | undefined {
+  if (isGrpcServiceError(error)) return error.code;
+  if (error instanceof ServiceError && error.cause && isGrpcServiceError(error.cause)) return error.cause.code;
+  return undefined;
 }
 
 /** The single error middleware: known errors as their status, transient ones as 503, the rest a generic 500. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { isTransient } from '../../src/errors';
+import { grpcFailure } from '../support/grpc-failure';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -38,6 +39,23 @@ describe('isTransient', () => {
       assert.ok(error instanceof Error, 'the query after the cut fails');
       assert.equal(isTransient(error), true, `not seen as transient: ${error.message}`);
     }
+  });
+
+  it('maps a Temporal failure by its gRPC status: unavailable, deadline and exhausted are transient, others not', () => {
+    // gRPC status codes (grpc/grpc doc/statuscodes.md): 4 DEADLINE_EXCEEDED, 8 RESOURCE_EXHAUSTED, 14 UNAVAILABLE.
+    for (const code of [4, 8, 14]) assert.equal(isTransient(grpcFailure(code, 'transient')), true, `code ${code}`);
+    // 3 INVALID_ARGUMENT, 5 NOT_FOUND, 7 PERMISSION_DENIED, 13 INTERNAL: a retry cannot fix them.
+    for (const code of [3, 5, 7, 13]) assert.equal(isTransient(grpcFailure(code, 'permanent')), false, `code ${code}`);
+  });
+
+  it('maps a Postgres error by its SQLSTATE, whatever its message says', () => {
+    const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+    assert.equal(isTransient(pgError('57P01', 'terminating connection due to administrator command')), true);
+    assert.equal(isTransient(pgError('08006', 'anything')), true);
+    assert.equal(isTransient(pgError('40P01', 'deadlock detected')), true);
+    assert.equal(isTransient(pgError('23505', 'Connection terminated: looks transient, is a unique violation')), false);
+    assert.equal(isTransient(pgError('42P01', 'relation does not exist')), false);
   });
 
   it('does not call a constraint violation or a programming error transient', () => {

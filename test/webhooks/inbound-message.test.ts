@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { grpcFailure } from '../support/grpc-failure';
 import { inboundBody, postWebhook } from '../support/webhooks';
 
 describe('inbound webhook', () => {
@@ -149,7 +150,7 @@ describe('inbound webhook', () => {
     const body = inboundBody({ from: phone, to: account.senderNumber, text: 'START' });
     const realSignalWithStart = system.client.workflow.signalWithStart.bind(system.client.workflow);
     system.client.workflow.signalWithStart = async () => {
-      throw Object.assign(new Error('14 UNAVAILABLE: connection refused'), { name: 'ServiceError', code: 14 });
+      throw grpcFailure(14, 'UNAVAILABLE: connection refused');
     };
 
     let first;
