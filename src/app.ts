@@ -29,6 +29,7 @@ import { renderDocsPage } from './openapi/docs-page';
 import { inboundMessageRouter } from './webhooks/inbound-message';
 import { messageStatusRouter } from './webhooks/message-status';
 import { requireVonageSignature } from './webhooks/signature-check';
+import { singleAccountSecrets, type SignatureSecrets } from './vonage/webhook-signature';
 
 /** What createApp needs; built by src/server.ts (or a test) from Config. */
 export interface AppDeps {
@@ -36,7 +37,10 @@ export interface AppDeps {
   client: Client;
   logger: Logger;
   phoneHashKey: string;
+  /** The one secret of a single-account set-up (tests); ignored when `vonageSignatureSecrets` is given. */
   vonageSignatureSecret: string;
+  /** Webhook secrets by API key (main account, subaccounts, two during a rotation); see src/config.ts. */
+  vonageSignatureSecrets?: SignatureSecrets;
   webhookMaxAgeSeconds: number;
   /** Per API key, per minute; DEFAULT_RATE_LIMITS unless given (tests set small numbers). */
   rateLimits?: RateLimits;
@@ -88,7 +92,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const metrics = createApiMetrics(deps.knex);
+  const metrics = createApiMetrics(() => messages.serviceFigures());
   app.use(metrics.httpMetrics);
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -99,10 +103,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get('/readyz', async (_req, res) => {
     const checks = await Promise.all([
-      deps.knex.raw('select 1').then(
-        () => true,
-        () => false,
-      ),
+      messages.isReachable(),
       deps.client.workflowService.getSystemInfo({}).then(
         () => true,
         () => false,
@@ -125,7 +126,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const signature = requireVonageSignature({
-    signatureSecret: deps.vonageSignatureSecret,
+    signatureSecrets: deps.vonageSignatureSecrets ?? singleAccountSecrets(deps.vonageSignatureSecret),
     maxAgeSeconds: deps.webhookMaxAgeSeconds,
     logger: deps.logger,
   });
@@ -194,7 +195,7 @@ export function createApp(deps: AppDeps): Express {
   );
   api.use('/settings', requireRole('admin', 'agent'), settingsRouter({ accounts }));
   api.use('/templates', requireRole('admin', 'agent'), templatesRouter({ templates }));
-  api.use('/consent-events', requireRole('admin', 'agent'), consentEventsRouter({ knex: deps.knex }));
+  api.use('/consent-events', requireRole('admin', 'agent'), consentEventsRouter({ messages }));
   app.use('/v1', api);
 
   // The console: a static page that calls /v1 with the signed-in user's own admin or agent key (src/console.ts).

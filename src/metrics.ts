@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Knex } from 'knex';
+import type { ServiceFigures } from './db/messages-repository';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -17,7 +17,7 @@ export interface ApiMetrics {
 const DB_FIGURES_TTL_MS = 10_000;
 
 /** Builds the registry and the middleware that times every request by route. */
-export function createApiMetrics(knex: Knex): ApiMetrics {
+export function createApiMetrics(readFigures: () => Promise<ServiceFigures>): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sms_consent_api_' });
 
@@ -35,7 +35,7 @@ export function createApiMetrics(knex: Knex): ApiMetrics {
     registers: [registry],
   });
 
-  const figures = cachedFigures(knex);
+  const figures = cachedFigures(readFigures);
   new Gauge({
     name: 'sms_consent_texts',
     help: 'Texts in Postgres by direction, kind and status (the outbox and inbox)',
@@ -83,31 +83,11 @@ export function createApiMetrics(knex: Knex): ApiMetrics {
   };
 }
 
-interface Figures {
-  texts: { direction: string; kind: string; status: string; count: number }[];
-  events: { event_type: string; count: number }[];
-}
-
-function cachedFigures(knex: Knex): () => Promise<Figures> {
-  let cached: { at: number; value: Promise<Figures> } | undefined;
+function cachedFigures(readFigures: () => Promise<ServiceFigures>): () => Promise<ServiceFigures> {
+  let cached: { at: number; value: Promise<ServiceFigures> } | undefined;
   return () => {
     if (!cached || Date.now() - cached.at > DB_FIGURES_TTL_MS) {
-      const value = (async () => {
-        const texts = await knex('messages')
-          .select('direction', 'kind', 'status')
-          .count('* as count')
-          .groupBy('direction', 'kind', 'status');
-        const events = await knex('consent_events').select('event_type').count('* as count').groupBy('event_type');
-        return {
-          texts: texts.map((r) => ({
-            direction: String(r.direction),
-            kind: String(r.kind),
-            status: String(r.status),
-            count: Number(r.count),
-          })),
-          events: events.map((r) => ({ event_type: String(r.event_type), count: Number(r.count) })),
-        };
-      })();
+      const value = readFigures();
       value.catch(() => {
         cached = undefined;
       });

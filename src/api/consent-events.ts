@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import type { Knex } from 'knex';
 import { z } from 'zod';
-import { numberEventsPage } from '../db/messages-repository';
+import type { MessagesRepository } from '../db/messages-repository';
 import { HttpError, validationError } from '../errors';
 import { toE164 } from '../phone';
 import { principalOf } from './auth';
@@ -15,7 +14,7 @@ export const consentExportQuerySchema = z.object({ phone: z.string().trim().min(
  * JSON lines, streamed from Postgres so a long history never sits in memory. This is the evidence a regulator
  * or a court asks for.
  */
-export function consentEventsRouter(deps: { knex: Knex }): Router {
+export function consentEventsRouter(deps: { messages: MessagesRepository }): Router {
   const router = Router();
   router.get('/export', async (req, res) => {
     const parsed = consentExportQuerySchema.safeParse(req.query);
@@ -28,7 +27,7 @@ export function consentEventsRouter(deps: { knex: Knex }): Router {
     // Keyset pages by id: a long history is streamed without holding it in memory or a cursor open.
     let afterId = 0;
     for (;;) {
-      const events = await numberEventsPage(deps.knex, accountId, phone, afterId, EXPORT_PAGE);
+      const events = await deps.messages.numberEventsPage(accountId, phone, afterId, EXPORT_PAGE);
       for (const event of events) {
         if (!res.write(`${JSON.stringify(event)}\n`)) await new Promise((resolve) => res.once('drain', resolve));
       }

@@ -16,6 +16,12 @@ export interface MessageView {
   deliveredAt: string | null;
 }
 
+/** Service-wide counts the metrics report, the same from every replica. */
+export interface ServiceFigures {
+  texts: { direction: string; kind: string; status: string; count: number }[];
+  events: { event_type: string; count: number }[];
+}
+
 /** One row of the consent ledger. */
 export interface ConsentEventView {
   eventId: string;
@@ -182,6 +188,47 @@ export class MessagesRepository {
       ? { phone: row.phone, source: row.source, reason: row.reason, createdAt: new Date(row.created_at).toISOString() }
       : undefined;
   }
+
+  /** One page of a number's whole ledger, oldest first, after the row `afterId` (keyset paging for the export). */
+  async numberEventsPage(
+    accountId: string,
+    phone: string,
+    afterId: number,
+    limit: number,
+  ): Promise<(ConsentEventView & { phone: string })[]> {
+    const rows = await this.knex('consent_events')
+      .where({ account_id: accountId, phone })
+      .andWhere('id', '>', afterId)
+      .orderBy('id', 'asc')
+      .limit(limit);
+    return rows.map((row) => ({ ...toConsentEvent(row), phone: row.phone as string }));
+  }
+
+  /** Service-wide counts for the metrics: texts by direction, kind and status; ledger rows by event type. */
+  async serviceFigures(): Promise<ServiceFigures> {
+    const texts = await this.knex('messages')
+      .select('direction', 'kind', 'status')
+      .count('* as count')
+      .groupBy('direction', 'kind', 'status');
+    const events = await this.knex('consent_events').select('event_type').count('* as count').groupBy('event_type');
+    return {
+      texts: texts.map((r) => ({
+        direction: String(r.direction),
+        kind: String(r.kind),
+        status: String(r.status),
+        count: Number(r.count),
+      })),
+      events: events.map((r) => ({ event_type: String(r.event_type), count: Number(r.count) })),
+    };
+  }
+
+  /** True when Postgres answers a trivial query (readiness). */
+  async isReachable(): Promise<boolean> {
+    return this.knex.raw('select 1').then(
+      () => true,
+      () => false,
+    );
+  }
 }
 
 function toConsentEvent(row: Record<string, unknown>): ConsentEventView {
@@ -202,21 +249,6 @@ function toConsentEvent(row: Record<string, unknown>): ConsentEventView {
 }
 
 /** One page of a number's ledger after `afterId`, oldest first: the export streams these. */
-export async function numberEventsPage(
-  knex: Knex,
-  accountId: string,
-  phone: string,
-  afterId: number,
-  limit: number,
-): Promise<(ConsentEventView & { phone: string })[]> {
-  const rows = await knex('consent_events')
-    .where({ account_id: accountId, phone })
-    .andWhere('id', '>', afterId)
-    .orderBy('id', 'asc')
-    .limit(limit);
-  return rows.map((row) => ({ ...toConsentEvent(row), phone: row.phone as string }));
-}
-
 function toMessage(row: Record<string, unknown>): MessageView {
   const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
   return {

@@ -35,6 +35,7 @@ const failureReason = enumOf<FailureReason>({
   invalid_number: true,
   provider_refused: true,
   provider_auth_failed: true,
+  insufficient_balance: true,
   send_outcome_unknown: true,
   do_not_contact: true,
   lead_rejected: true,
@@ -53,7 +54,7 @@ const doNotContactSource = enumOf<DoNotContactSource>({
   import: true,
 });
 const a2pStatus = enumOf<A2pStatus>({ unverified: true, pending: true, verified: true, failed: true });
-const inboundIntent = enumOf<InboundIntent>({ opt_out: true, opt_in: true, help: true, other: true });
+const inboundIntent = enumOf<InboundIntent>({ opt_out: true, opt_in: true, help: true, unclear: true, other: true });
 const timestamp = z.string().describe('ISO 8601 timestamp');
 
 /** Every error body the error middleware writes. */
