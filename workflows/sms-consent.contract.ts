@@ -7,8 +7,11 @@ import type { ReplyLanguage } from './reply-language';
  * The webhooks, the API, the scripts and the tests import from here; nothing else of the workflow is public.
  */
 
-/** The workflow type name stored in history; never rename. */
+/** The workflow type name stored in history; never rename. Callers start the workflow by this name. */
 export const SMS_CONSENT_WORKFLOW_TYPE = 'smsConsentWorkflow';
+
+/** The workflow's signature, so callers get typed arguments without importing its implementation. */
+export type SmsConsentWorkflow = (input: SmsConsentInput) => Promise<void>;
 
 /**
  * Derives the one workflow ID an (account, number) can have. `phoneKey` is a keyed hash of the E.164 number
@@ -26,6 +29,8 @@ export type FailureReason =
   | 'invalid_number'
   | 'provider_refused'
   | 'provider_auth_failed'
+  /** Vonage refused the text because the account's balance is too low (topping up fixes it). */
+  | 'insufficient_balance'
   | 'send_outcome_unknown'
   | 'do_not_contact'
   | 'lead_rejected'

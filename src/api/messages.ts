@@ -2,19 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { queueMessageUpdate, smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
-import { smsConsentWorkflow } from '../../workflows/sms-consent';
+import {
+  SMS_CONSENT_WORKFLOW_TYPE,
+  queueMessageUpdate,
+  smsConsentWorkflowId,
+  type SmsConsentWorkflow,
+} from '../../workflows/sms-consent.contract';
 import type { AccountsRepository } from '../db/accounts-repository';
 import type { MessagesRepository } from '../db/messages-repository';
 import { consentWorkflowStartOptions } from '../consent/workflow-start';
 import { HttpError, validationError } from '../errors';
 import { phoneKeyOf, toE164 } from '../phone';
 import { renderTemplate } from '../consent/render-template';
+import { fitsWithFooter, FOOTER, MAX_BODY_LENGTH, MAX_SENT_TEXT_LENGTH } from '../consent/footer';
 import type { TemplatesRepository } from '../db/templates-repository';
 import { principalOf } from './auth';
 
-/** SMS bodies longer than 10 concatenated segments are almost always a mistake (and cost 10x). */
-const MAX_BODY_LENGTH = 1530;
+/** Said whenever a text is too long, so the caller learns the limit and why it is below Vonage's own. */
+export const TEXT_TOO_LONG_MESSAGE =
+  `the text is longer than ${MAX_BODY_LENGTH} characters: an SMS is at most ${MAX_SENT_TEXT_LENGTH} characters, ` +
+  `and the ${FOOTER.length + 1}-character opt-out footer ("${FOOTER}") is added to every text`;
 /**
  * Postgres text cannot hold NUL (0x00). Refused here, because past this route the text goes to the workflow,
  * whose activity would retry the failing insert forever and hold up every later text to the number.
@@ -32,7 +39,7 @@ export const queueMessageSchema = z
       .max(128)
       .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only'),
     phone: z.string().trim().min(1).max(32),
-    body: z.string().min(1).max(MAX_BODY_LENGTH).refine(hasNoNul, NO_NUL).optional(),
+    body: z.string().min(1).max(MAX_BODY_LENGTH, TEXT_TOO_LONG_MESSAGE).refine(hasNoNul, NO_NUL).optional(),
     templateId: z.uuid().optional(),
     variables: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(500).refine(hasNoNul, NO_NUL))
@@ -104,7 +111,7 @@ export function messagesRouter(deps: MessagesRouteDeps): Router {
         },
       ],
       updateId: messageId,
-      startWorkflowOperation: new WithStartWorkflowOperation(smsConsentWorkflow, {
+      startWorkflowOperation: new WithStartWorkflowOperation<SmsConsentWorkflow>(SMS_CONSENT_WORKFLOW_TYPE, {
         ...consentWorkflowStartOptions({ accountId: principal.accountId, phone, phoneKey, workflowId }),
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
@@ -141,8 +148,7 @@ async function composeText(
     text = rendered.text;
   }
   if (!text || text.trim().length === 0) throw new HttpError(400, 'invalid_request', 'body must not be blank');
-  if (text.length > MAX_BODY_LENGTH) {
-    throw new HttpError(400, 'invalid_request', `the text is longer than ${MAX_BODY_LENGTH} characters`);
-  }
+  // Checked on the rendered text: variables can make a short template too long to send.
+  if (!fitsWithFooter(text)) throw new HttpError(400, 'text_too_long', TEXT_TOO_LONG_MESSAGE);
   return text;
 }

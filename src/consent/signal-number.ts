@@ -1,11 +1,21 @@
 import type { Client } from '@temporalio/client';
 import {
+  SMS_CONSENT_WORKFLOW_TYPE,
   doNotContactChangedSignal,
+  inboundReceivedSignal,
   smsConsentWorkflowId,
   type DoNotContactChanged,
+  type InboundReceived,
+  type SmsConsentWorkflow,
 } from '../../workflows/sms-consent.contract';
-import { smsConsentWorkflow } from '../../workflows/sms-consent';
 import { consentWorkflowStartOptions } from './workflow-start';
+
+/** The number a signal is for. */
+export interface NumberOfAccount {
+  accountId: string;
+  phone: string;
+  phoneKey: string;
+}
 
 /**
  * Tells the number's workflow that its Do Not Contact entry changed (starting it if needed, so a number that
@@ -14,13 +24,30 @@ import { consentWorkflowStartOptions } from './workflow-start';
  */
 export async function signalDoNotContactChanged(
   client: Client,
-  number: { accountId: string; phone: string; phoneKey: string },
+  number: NumberOfAccount,
   event: DoNotContactChanged,
 ): Promise<void> {
   const workflowId = smsConsentWorkflowId(number.accountId, number.phoneKey);
-  await client.workflow.signalWithStart(smsConsentWorkflow, {
+  await client.workflow.signalWithStart<SmsConsentWorkflow, [DoNotContactChanged]>(SMS_CONSENT_WORKFLOW_TYPE, {
     ...consentWorkflowStartOptions({ ...number, workflowId }),
     signal: doNotContactChangedSignal,
+    signalArgs: [event],
+  });
+}
+
+/**
+ * Hands a classified reply (STOP, START, HELP, an unclear one) to the number's workflow, starting it if needed: a
+ * STOP from a number never texted still gets its confirmation and opts the number out.
+ */
+export async function signalInboundReply(
+  client: Client,
+  number: NumberOfAccount,
+  event: InboundReceived,
+): Promise<void> {
+  const workflowId = smsConsentWorkflowId(number.accountId, number.phoneKey);
+  await client.workflow.signalWithStart<SmsConsentWorkflow, [InboundReceived]>(SMS_CONSENT_WORKFLOW_TYPE, {
+    ...consentWorkflowStartOptions({ ...number, workflowId }),
+    signal: inboundReceivedSignal,
     signalArgs: [event],
   });
 }
