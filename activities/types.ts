@@ -4,7 +4,7 @@ import type {
   MessageStatus,
   QueueMessageInput,
 } from '../workflows/sms-consent.contract';
-import type { ReplyLanguage } from '../workflows/reply-language';
+import type { ReplyLanguage } from '../workflows/inbound-keywords';
 
 /** Which kind of outbound text; only `lead` is the CRM's own content and needs an accepted opt-in. */
 export type OutboundKind =

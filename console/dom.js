@@ -107,6 +107,7 @@ export const REASON_LABELS = /** @type {Record<string, string>} */ ({
   invalid_number: 'the number is not valid',
   provider_refused: 'the carrier refused it',
   provider_auth_failed: 'the SMS provider refused our credentials',
+  insufficient_balance: 'the Vonage account balance is too low',
   send_outcome_unknown: 'the provider never confirmed it',
   do_not_contact: 'the number is on the Do Not Contact list',
   lead_rejected: 'the lead opted out',

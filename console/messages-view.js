@@ -174,7 +174,7 @@ export function statusOf(message) {
 function composeForm(templates, context, onSent) {
   const leadId = h('input', { name: 'leadId', required: true, maxlength: 128, autocomplete: 'off' });
   const phone = h('input', { name: 'phone', type: 'tel', required: true, maxlength: 32, autocomplete: 'off' });
-  const body = /** @type {HTMLTextAreaElement} */ (h('textarea', { name: 'body', rows: 4, maxlength: 1530 }));
+  const body = /** @type {HTMLTextAreaElement} */ (h('textarea', { name: 'body', rows: 4, maxlength: 947 }));
   const bodyPreview = h('pre', { class: 'sms-preview' });
   const bodyCost = h('p', { class: 'cost', 'aria-live': 'polite' });
   const showBodyPreview = () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './api/rate-limits';
 import { parsePayloadEncryptionKeys, type PayloadEncryptionKey } from './codec/encryption-codec';
+import type { SignatureSecrets } from './vonage/webhook-signature';
 
 /**
  * The only reader of process.env. Every variable is validated once at start-up; one error lists every bad one.
@@ -14,6 +15,11 @@ const DEV_SIGNATURE_SECRET = 'sandbox-signature-secret-change-me-in-production';
 const DEV_PHONE_HASH_KEY = 'dev-phone-hash-key-change-me-in-production';
 const DEV_SANDBOX_CREDENTIAL = 'sandbox';
 const DEV_PAYLOAD_ENCRYPTION_KEYS = 'dev:ZGV2LXBheWxvYWQta2V5LW5vdC1mb3ItcHJvZCEhISE=';
+
+const MIN_SECRET_LENGTH = 16;
+/** Two at once is a rotation; a third secret for one key is a list nobody cleaned up, which only widens what verifies. */
+const MAX_SECRETS_PER_API_KEY = 2;
+const API_KEY_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 const optionalString = z
@@ -47,7 +53,8 @@ const envSchema = z.object({
   VONAGE_API_SECRET: optionalString,
   VONAGE_APPLICATION_ID: optionalString,
   VONAGE_PRIVATE_KEY: optionalString,
-  VONAGE_SIGNATURE_SECRET: z.string().min(16).default(DEV_SIGNATURE_SECRET),
+  VONAGE_SIGNATURE_SECRET: z.string().min(MIN_SECRET_LENGTH).default(DEV_SIGNATURE_SECRET),
+  VONAGE_SIGNATURE_SECRETS: optionalString,
   VONAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   PHONE_HASH_KEY: z.string().min(16).default(DEV_PHONE_HASH_KEY),
   SANDBOX_PORT: portSchema.default(3100),
@@ -96,7 +103,10 @@ export interface Config {
     apiSecret?: string;
     applicationId?: string;
     privateKey?: string;
+    /** The main account's signature secret; the sandbox signs its callbacks with it. */
     signatureSecret: string;
+    /** Every secret a webhook may be signed with, by the token's `api_key` claim. */
+    signatureSecrets: SignatureSecrets;
     timeoutMs: number;
   };
   phoneHashKey: string;
@@ -138,10 +148,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     problems.push(`  PAYLOAD_ENCRYPTION_KEYS: ${(error as Error).message}`);
   }
+  const listedSecrets = parseSignatureSecrets(e.VONAGE_SIGNATURE_SECRETS ?? '');
+  problems.push(...listedSecrets.problems.map((problem) => `  VONAGE_SIGNATURE_SECRETS: ${problem}`));
+  const apiKey = isSandbox ? DEV_SANDBOX_CREDENTIAL : e.VONAGE_API_KEY;
+  const signatureSecrets = buildSignatureSecrets(e.VONAGE_SIGNATURE_SECRET, apiKey, listedSecrets.byApiKey);
+  const mainKeySecrets = signatureSecrets.defaultSecrets.length;
+  if (mainKeySecrets > MAX_SECRETS_PER_API_KEY) {
+    problems.push(
+      `  VONAGE_SIGNATURE_SECRETS: ${apiKey} is VONAGE_API_KEY, whose secret is VONAGE_SIGNATURE_SECRET; list it at most once more (rotation)`,
+    );
+  }
   if (e.NODE_ENV === 'production') {
     if (isSandbox) problems.push('  VONAGE_API_KEY/VONAGE_APPLICATION_ID: production needs real Vonage credentials');
     if (e.VONAGE_SIGNATURE_SECRET === DEV_SIGNATURE_SECRET) {
       problems.push('  VONAGE_SIGNATURE_SECRET: production must not use the development default');
+    }
+    if (Object.values(listedSecrets.byApiKey).some((secrets) => secrets.includes(DEV_SIGNATURE_SECRET))) {
+      problems.push('  VONAGE_SIGNATURE_SECRETS: production must not use the development default');
     }
     if (e.PHONE_HASH_KEY === DEV_PHONE_HASH_KEY) {
       problems.push('  PHONE_HASH_KEY: production must not use the development default');
@@ -175,11 +198,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vonage: {
       apiHost: e.VONAGE_API_HOST ?? (isSandbox ? `http://127.0.0.1:${e.SANDBOX_PORT}` : 'https://api.nexmo.com'),
       isSandbox,
-      apiKey: isSandbox ? DEV_SANDBOX_CREDENTIAL : e.VONAGE_API_KEY,
+      apiKey,
       apiSecret: isSandbox ? DEV_SANDBOX_CREDENTIAL : e.VONAGE_API_SECRET,
       applicationId: e.VONAGE_APPLICATION_ID,
       privateKey: e.VONAGE_PRIVATE_KEY,
       signatureSecret: e.VONAGE_SIGNATURE_SECRET,
+      signatureSecrets,
       timeoutMs: e.VONAGE_TIMEOUT_MS,
     },
     phoneHashKey: e.PHONE_HASH_KEY,
@@ -191,6 +215,60 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
   };
   return deepFreeze(config);
+}
+
+/**
+ * Reads VONAGE_SIGNATURE_SECRETS: `api_key:secret` pairs, comma separated. A key listed twice has two valid secrets,
+ * which is how a secret is rotated without refusing the callbacks Vonage signed with the old one.
+ */
+function parseSignatureSecrets(value: string): { byApiKey: Record<string, string[]>; problems: string[] } {
+  const byApiKey: Record<string, string[]> = {};
+  const problems: string[] = [];
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  entries.forEach((entry, index) => {
+    const separator = entry.indexOf(':');
+    const apiKey = separator < 0 ? '' : entry.slice(0, separator).trim();
+    const secret = separator < 0 ? '' : entry.slice(separator + 1).trim();
+    // Never echo the entry: it holds a secret.
+    if (!API_KEY_PATTERN.test(apiKey)) {
+      problems.push(`entry ${index + 1} is not api_key:secret`);
+    } else if (secret.length < MIN_SECRET_LENGTH) {
+      problems.push(`the secret of ${apiKey} (entry ${index + 1}) is shorter than ${MIN_SECRET_LENGTH} characters`);
+    } else if (byApiKey[apiKey]?.includes(secret)) {
+      problems.push(`${apiKey} lists the same secret twice`);
+    } else {
+      (byApiKey[apiKey] ??= []).push(secret);
+    }
+  });
+  for (const [apiKey, secrets] of Object.entries(byApiKey)) {
+    if (secrets.length > MAX_SECRETS_PER_API_KEY) {
+      problems.push(
+        `${apiKey} has ${secrets.length} secrets; at most ${MAX_SECRETS_PER_API_KEY} (old and new while rotating)`,
+      );
+    }
+  }
+  return { byApiKey, problems };
+}
+
+/**
+ * The main account (VONAGE_API_KEY) verifies with VONAGE_SIGNATURE_SECRET plus any secret listed for it, and so does
+ * a token without an api_key claim. Every other listed key is a subaccount with its own secrets.
+ */
+function buildSignatureSecrets(
+  mainSecret: string,
+  mainApiKey: string | undefined,
+  listed: Record<string, string[]>,
+): SignatureSecrets {
+  const byApiKey = { ...listed };
+  const defaultSecrets = [mainSecret];
+  if (mainApiKey !== undefined && byApiKey[mainApiKey]) {
+    defaultSecrets.push(...byApiKey[mainApiKey].filter((secret) => secret !== mainSecret));
+    delete byApiKey[mainApiKey];
+  }
+  return { defaultSecrets, defaultApiKey: mainApiKey, byApiKey };
 }
 
 function deepFreeze<T extends object>(value: T): T {

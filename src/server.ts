@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     logger,
     phoneHashKey: config.phoneHashKey,
     vonageSignatureSecret: config.vonage.signatureSecret,
+    vonageSignatureSecrets: config.vonage.signatureSecrets,
     webhookMaxAgeSeconds: config.webhookMaxAgeSeconds,
     payloadCodec: new EncryptionCodec(config.temporal.payloadEncryptionKeys),
     temporalUiUrl: config.temporal.uiUrl,

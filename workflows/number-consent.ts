@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConsentEventType, OutboundKind, RecordQueuedMessageResult, SendTextResult } from '../activities';
-import type { ReplyLanguage } from './reply-language';
+import type { ReplyLanguage } from './inbound-keywords';
 import { acts, bookkeeping } from './activity-proxies';
 import {
   type ConsentState,

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { InboundIntent } from './classify-inbound';
-import type { ReplyLanguage } from './reply-language';
+import type { ReplyLanguage } from './inbound-keywords';
 
 /**
  * What the outside world may say to an smsConsentWorkflow: one workflow per (account, phone number).

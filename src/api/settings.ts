@@ -8,7 +8,7 @@ import {
   validateAccountText,
   type AccountTextName,
 } from '../consent/template-rules';
-import { REPLY_LANGUAGES, type ReplyLanguage } from '../../workflows/reply-language';
+import { REPLY_LANGUAGES, type ReplyLanguage } from '../../workflows/inbound-keywords';
 import { HttpError, validationError } from '../errors';
 import { principalOf, requireRole } from './auth';
 

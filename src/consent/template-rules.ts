@@ -1,6 +1,6 @@
 import { withFooter } from './footer';
 import { countSegments, type SegmentInfo } from './sms-segments';
-import type { ReplyLanguage } from '../../workflows/reply-language';
+import type { ReplyLanguage } from '../../workflows/inbound-keywords';
 
 /** The account texts an admin may edit, by their URL name. */
 export const ACCOUNT_TEXTS = {

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { KeywordOverrides } from '../../workflows/classify-inbound';
 import { defaultTemplates } from '../consent/default-templates';
 import { ACCOUNT_TEXTS, type AccountTextName } from '../consent/template-rules';
-import type { ReplyLanguage } from '../../workflows/reply-language';
+import type { ReplyLanguage } from '../../workflows/inbound-keywords';
 
 /** A2P 10DLC registration status of an account. */
 export type A2pStatus = 'unverified' | 'pending' | 'verified' | 'failed';

@@ -13,7 +13,7 @@ import type {
 import type { FailureReason, MessageStatus } from '../../workflows/sms-consent.contract';
 import { withFooter } from '../consent/footer';
 import { toVonageNumber } from '../phone';
-import type { ReplyLanguage } from '../../workflows/reply-language';
+import type { ReplyLanguage } from '../../workflows/inbound-keywords';
 import type { TextsByLanguage } from './accounts-repository';
 import type { AccountTextName } from '../consent/template-rules';
 

@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import type { InboundIntent } from '../../workflows/classify-inbound';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KINDS_BLOCKED_BY_DO_NOT_CONTACT, lockNumberForListChange } from './consent-repository';
+import { isCarrierOptOut, outcomeOfProviderError } from '../vonage/provider-errors';
+import type { FailureReason } from '../../workflows/sms-consent.contract';
 
 /** An inbound SMS, verified and classified. */
 export interface InboundRecord {
@@ -131,7 +133,7 @@ export class WebhookRepository {
       if (next === 'sent') update.sent_at = trx.fn.now();
       if (next === 'delivered') update.delivered_at = record.timestamp;
       if (next === 'failed') {
-        update.reason = 'provider_refused';
+        update.reason = failureReasonOfReceipt(record.error);
         update.provider_error = JSON.stringify(record.error ?? { status: record.status });
       }
       if (next) update.status = next;
@@ -228,17 +230,13 @@ export class WebhookRepository {
 }
 
 /**
- * Whether a rejection means "this number opted out" rather than any other failure. Vonage reports an opted-out
- * recipient as `rejected` with an RFC 7807 error; we match its code 1320 in the type URL or title, or the words
- * "opted out" / "opt-out" in the title or detail (the documented text varies between products).
+ * Why a rejected or undeliverable receipt failed its text, read from Vonage's error table (src/vonage/provider-errors.ts).
+ * The text is final at the provider, so a code that would mean "retry" at send time is a refusal here.
  */
-export function isCarrierOptOut(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false;
-  const { type, title, detail } = error as { type?: unknown; title?: unknown; detail?: unknown };
-  const text = [type, title, detail]
-    .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
-    .join(' ');
-  return /(^|[^0-9])1320([^0-9]|$)/.test(text) || /opt(ed)?[\s_-]?out/i.test(text);
+function failureReasonOfReceipt(error: unknown): FailureReason {
+  const outcome = outcomeOfProviderError(error);
+  if (outcome.kind === 'failed') return outcome.reason;
+  return outcome.kind === 'opted_out' ? 'opted_out' : 'provider_refused';
 }
 
 /** Delivery receipts arrive out of order and more than once; a status never moves backwards. */

@@ -4,14 +4,14 @@ import { addDoNotContactSchema, doNotContactQuerySchema, removeDoNotContactSchem
 import { leadIdSchema } from '../api/leads';
 import { recentMessagesQuerySchema, recentMessagesResultSchema } from '../api/recent-messages';
 import { queueMessageSchema } from '../api/messages';
+import { MAX_BODY_LENGTH } from '../consent/footer';
 import { a2pStatusSchema, accountTextSchema, messagingSettingsSchema } from '../api/settings';
 import { createTemplateSchema, templateIdSchema, updateTemplateSchema } from '../api/templates';
 import { codecPayloadsResultSchema, codecPayloadsSchema } from '../codec/codec-routes';
-import { REPLY_LANGUAGES } from '../../workflows/reply-language';
+import { REPLY_LANGUAGES } from '../../workflows/inbound-keywords';
 import { ACCOUNT_TEXTS } from '../consent/template-rules';
 import { consoleAssetSchema, consoleConfigSchema } from '../console';
-import { inboundMessageSchema } from '../webhooks/inbound-message';
-import { messageStatusSchema } from '../webhooks/message-status';
+import { inboundMessageSchema, messageStatusSchema } from '../webhooks/vonage-payloads';
 import * as responses from './response-schemas';
 
 /**
@@ -230,7 +230,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
       },
     },
     errors: {
-      400: `${badBody}; or the phone is not a valid number, or template variables are missing`,
+      400: `${badBody}; or the phone is not a valid number, template variables are missing, or the text (after the template is filled in) is longer than ${MAX_BODY_LENGTH} characters, which with the opt-out footer is the 1000 a Vonage SMS can carry`,
       404: 'no such template',
       413: 'body larger than 256 kB',
       422: 'the consent workflow rejected the message',
@@ -822,12 +822,16 @@ export const OPERATIONS: readonly OperationSpec[] = [
     method: 'post',
     path: '/webhooks/vonage/inbound',
     operationId: 'receiveInboundMessage',
-    summary: 'Vonage: an inbound SMS',
+    summary: 'Vonage: an inbound message',
     description:
-      'A reply from a number, sent by the Vonage Messages API. The account is found by `to`. STOP (and the other ' +
-      'opt-out words) commits the Do Not Contact row before the 200; START, HELP and ordinary replies reach the ' +
-      "number's workflow. A redelivered `message_uuid`, or a text to a number no account owns, answers 200 and " +
-      'changes nothing. Extra fields Vonage sends are ignored.',
+      'A reply from a number, sent by the Vonage Messages API in the v1 or the v0.1 webhook format, on any ' +
+      'channel. SMS, MMS, RCS, WhatsApp and Viber senders are phone numbers and are handled alike: the account is ' +
+      'found by `to`, and the text read is the message text, an image, video or file caption, or the title of a ' +
+      'tapped reply or button (none for stickers, locations and the like: such a message is stored and changes ' +
+      'nothing). STOP (and the other opt-out words) commits the Do Not Contact row before the 200; START, HELP ' +
+      "and ordinary replies reach the number's workflow. A redelivered `message_uuid`, a message to a number no " +
+      'account owns, or one from a Messenger id (not a phone number) answers 200 and changes nothing. Only ' +
+      '`message_uuid`, `to` and `from` are required; every other field is optional and extra fields are ignored.',
     tag: 'webhooks',
     access: vonage,
     requestBody: {
@@ -846,18 +850,40 @@ export const OPERATIONS: readonly OperationSpec[] = [
             sms: { num_messages: '1', total_count: '1', keyword: 'STOP' },
           },
         },
+        mmsCaption: {
+          summary: 'A STOP as the caption of an MMS picture',
+          value: {
+            channel: 'mms',
+            message_type: 'image',
+            message_uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-000000000002',
+            to: '12015550100',
+            from: '14155550123',
+            timestamp: '2026-11-27T12:00:00Z',
+            image: { url: 'https://example.com/image.jpg', caption: 'STOP' },
+          },
+        },
+        v01: {
+          summary: 'A STOP in the v0.1 webhook format',
+          value: {
+            message_uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-000000000003',
+            to: { type: 'sms', number: '12015550100' },
+            from: { type: 'sms', number: '14155550123' },
+            timestamp: '2026-11-27T12:00:00Z',
+            message: { content: { type: 'text', text: 'STOP' }, sms: { num_messages: '1' } },
+          },
+        },
       }),
     },
     responses: {
       200: {
-        description: 'accepted, a duplicate, or ignored (unknown number)',
+        description: 'accepted, a duplicate, or ignored (unknown number, or a sender that is not a phone number)',
         content: json(responses.webhookAckSchema, {
           optOut: { summary: 'A STOP was recorded', value: { status: 'accepted', intent: 'opt_out' } },
         }),
       },
     },
     errors: {
-      400: 'the body is not JSON, fails validation, or to/from is not a phone number',
+      400: 'the body is not JSON, or it has no `message_uuid`, `to` or `from`',
       401: 'the signature is refused',
       413: 'body larger than 64 kB',
       503:
@@ -872,9 +898,11 @@ export const OPERATIONS: readonly OperationSpec[] = [
     operationId: 'receiveMessageStatus',
     summary: 'Vonage: a status callback',
     description:
-      'A delivery receipt (`submitted`, `delivered`, `rejected`, `undeliverable`, `read`) for a text we sent. The ' +
+      'A delivery receipt (`submitted`, `delivered`, `rejected`, `undeliverable`, `read`) for a text we sent, in ' +
+      'the v1 or the v0.1 webhook format (v0.1 `error` `{code, reason}` is read like v1 `{title, detail}`). The ' +
       'account is found by `from` (our sending number); the text by `message_uuid`, else by `client_ref` (our ' +
-      'message id). A carrier-level opt-out puts the number on Do Not Contact.',
+      'message id). A carrier-level opt-out puts the number on Do Not Contact. Any other status answers 200 and ' +
+      'changes nothing. Only `message_uuid`, `to` and `from` are required.',
     tag: 'webhooks',
     access: vonage,
     requestBody: {
@@ -919,7 +947,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
       },
     },
     errors: {
-      400: 'the body is not JSON or fails validation',
+      400: 'the body is not JSON, or it has no `message_uuid`, `to` or `from`',
       401: 'the signature is refused',
       413: 'body larger than 64 kB',
       503: 'unsigned (Vonage retries with a signed one), or Postgres or Temporal is unavailable',

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { FailureReason, LeadOptInStatus, MessageStatus } from '../../workflows/sms-consent.contract';
 import type { InboundIntent } from '../../workflows/classify-inbound';
-import { REPLY_LANGUAGES } from '../../workflows/reply-language';
+import { REPLY_LANGUAGES } from '../../workflows/inbound-keywords';
 import type { A2pStatus } from '../db/accounts-repository';
 import type { DoNotContactEntry, DoNotContactSource } from '../db/do-not-contact-repository';
 import type { ConsentEventView, MessageView } from '../db/messages-repository';
 import type { SmsTemplate } from '../db/templates-repository';
 import type { TextPreview } from '../consent/template-rules';
+import { IGNORED_REASONS } from '../webhooks/vonage-payloads';
 
 /**
  * Zod schemas of what the routes answer. The routes build their answers from repository types, not from zod, so
@@ -225,9 +226,9 @@ export const templateListSchema = z.object({ templates: z.array(templateViewSche
 export const webhookAckSchema = z.object({
   status: z
     .enum(['accepted', 'duplicate', 'ignored', 'applied'])
-    .describe('accepted/duplicate (inbound), applied (status), ignored (unknown number or message)'),
+    .describe('accepted/duplicate (inbound), applied (status), ignored (see `reason`, or an unknown message)'),
   intent: inboundIntent.optional().describe('how an accepted inbound text was classified'),
-  reason: z.literal('unknown_number').optional(),
+  reason: z.enum(IGNORED_REASONS).optional().describe('why a webhook was acknowledged without effect'),
 });
 
 /** 200 of GET /healthz. */

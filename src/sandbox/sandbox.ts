@@ -329,9 +329,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const validated = validateSendRequest(req.body);
     if ('name' in validated) {
       logger.info({ parameter: validated.name }, 'sandbox refused message: invalid parameter');
+      // An invalid `to` has its own code in Vonage's table (1430, "Invalid recipient"); other fields get 1150.
+      const isRecipient = validated.name === 'to';
       sendProblem(res, 422, {
-        type: 'https://developer.vonage.com/api-errors/messages#1150',
-        title: 'Invalid params',
+        type: `https://developer.vonage.com/api-errors/messages#${isRecipient ? 1430 : 1150}`,
+        title: isRecipient ? 'Invalid recipient' : 'Invalid params',
         detail: `The value of the \`${validated.name}\` parameter is invalid: ${validated.reason}`,
         invalid_parameters: [validated],
       });
@@ -492,9 +494,11 @@ function statusPayload(message: SandboxMessage, status: DeliveryStatus): object 
     ...(status === 'rejected'
       ? {
           error: {
-            type: 'https://developer.nexmo.com/api-errors/messages#1320',
-            title: '1320',
-            detail: 'Message failed because the number is opted out',
+            // Vonage's code for a recipient who sent STOP (src/vonage/provider-errors.ts).
+            type: 'https://developer.vonage.com/api-errors/messages#1240',
+            title: '1240',
+            detail:
+              'Illegal Number - You tried to send a message to a blacklisted phone number. That is, the user has already sent a STOP opt-out message and no longer wishes to receive messages from you.',
             instance: randomUUID(),
           },
         }

@@ -1,33 +1,14 @@
 import { Router, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { classifyInbound } from '../../workflows/classify-inbound';
-import { inboundReceivedSignal, smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
-import { smsConsentWorkflow } from '../../workflows/sms-consent';
 import type { AccountsRepository } from '../db/accounts-repository';
 import type { WebhookRepository } from '../db/webhook-repository';
 import { validationError } from '../errors';
 import { maskPhone, phoneKeyOf, toE164 } from '../phone';
-import { consentWorkflowStartOptions } from '../consent/workflow-start';
+import { signalInboundReply } from '../consent/signal-number';
 import { parseJsonBody } from './signature-check';
-
-/** Body of POST /webhooks/vonage/inbound: a Vonage Messages API inbound SMS. */
-export const inboundMessageSchema = z.object({
-  channel: z.literal('sms'),
-  message_uuid: z.string().min(1).max(100),
-  to: z.string().min(1).max(32),
-  from: z.string().min(1).max(32),
-  timestamp: z.string().min(1).max(64).optional(),
-  message_type: z.string().max(32).optional(),
-  // A NUL cannot be stored in Postgres text. A reply is never refused for it (a "STOP\0" must still opt out):
-  // NULs are dropped before anything else reads the text.
-  text: z
-    .string()
-    .max(10_000)
-    .default('')
-    .transform((text) => text.replaceAll(String.fromCharCode(0), '')),
-});
+import { normaliseInbound, type IgnoredReason, type VonageInbound } from './vonage-payloads';
 
 /** Dependencies of the inbound webhook. */
 export interface InboundWebhookDeps {
@@ -41,28 +22,28 @@ export interface InboundWebhookDeps {
 }
 
 /**
- * POST /webhooks/vonage/inbound: a reply from a number. Order: signature (checked before this router), body (400),
+ * POST /webhooks/vonage/inbound: a reply from a number, on any phone channel (SMS, MMS, RCS, WhatsApp, Viber) and in
+ * either webhook format (see vonage-payloads.ts). Order: signature (checked before this router), body (400),
  * account by `to`, classify, commit to Postgres (an opt-out commits Do Not Contact here), one Temporal call, 200.
  */
 export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
   const router = Router();
   router.post('/', async (req, res) => {
-    const parsed = inboundMessageSchema.safeParse(parseJsonBody(req));
+    const parsed = normaliseInbound(parseJsonBody(req));
     if (!parsed.success) throw validationError(parsed.error);
     const body = parsed.data;
+    // Only a phone number can opt in or out of texts. A Messenger id, an RCS agent or a Viber service id as `to`,
+    // or a sender that is no number, is acknowledged: a retry would bring the same body, and a 4xx is never retried.
+    if (!body.isFromPhone) return acknowledgeIgnored(res, body, 'not_a_phone_channel');
     const to = toE164(body.to);
+    if (!to) return acknowledgeIgnored(res, body, 'unknown_number');
     const from = toE164(body.from);
-    if (!to || !from) {
-      res.status(400).json({ error: 'invalid_request', message: 'to and from must be valid phone numbers' });
-      return;
-    }
+    if (!from) return acknowledgeIgnored(res, body, 'sender_not_a_phone_number');
     const account = await deps.accounts.findBySenderNumber(to);
     if (!account) {
       // Retrying cannot help: no account owns this number. Acknowledge so Vonage stops, and say so in the log.
       deps.logger.warn({ receivingNumber: maskPhone(to) }, 'inbound SMS for a number no account owns');
-      res.locals.webhookOutcome = 'ignored';
-      res.status(200).json({ status: 'ignored', reason: 'unknown_number' });
-      return;
+      return acknowledgeIgnored(res, body, 'unknown_number');
     }
     const classification = classifyInbound(body.text, account.keywords);
     const phoneKey = phoneKeyOf(from, deps.phoneHashKey);
@@ -71,7 +52,7 @@ export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
       accountId: account.id,
       phone: from,
       phoneKey,
-      providerMessageId: body.message_uuid,
+      providerMessageId: body.messageUuid,
       text: body.text,
       intent: classification.intent,
       receivedAt,
@@ -84,23 +65,29 @@ export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
       return;
     }
     if (classification.intent !== 'other') {
-      const workflowId = smsConsentWorkflowId(account.id, phoneKey);
-      await deps.client.workflow.signalWithStart(smsConsentWorkflow, {
-        ...consentWorkflowStartOptions({ accountId: account.id, phone: from, phoneKey, workflowId }),
-        signal: inboundReceivedSignal,
-        signalArgs: [
-          { providerMessageId: body.message_uuid, intent: classification.intent, text: body.text, receivedAt },
-        ],
-      });
+      await signalInboundReply(
+        deps.client,
+        { accountId: account.id, phone: from, phoneKey },
+        {
+          providerMessageId: body.messageUuid,
+          intent: classification.intent,
+          text: body.text,
+          receivedAt,
+          // The answer (confirmation, HELP, clarifying question) goes out in the language the reply used.
+          ...(classification.language ? { language: classification.language } : {}),
+        },
+      );
     }
-    await deps.webhooks.markSignaled('inbound', body.message_uuid);
+    await deps.webhooks.markSignaled('inbound', body.messageUuid);
     if (classification.intent === 'opt_out' && !(await sendsSettled(account.id, from))) return answerSendInFlight(res);
     deps.logger.info(
       {
         accountId: account.id,
         intent: classification.intent,
         rule: classification.rule,
-        messageUuid: body.message_uuid,
+        messageUuid: body.messageUuid,
+        channel: body.channel,
+        format: body.format,
       },
       'inbound SMS accepted',
     );
@@ -117,6 +104,15 @@ export function inboundMessageRouter(deps: InboundWebhookDeps): Router {
     const isSettled = await deps.webhooks.waitForSendsToSettle(accountId, phone, deps.stopSettleTimeoutMs);
     if (!isSettled) deps.logger.warn({ accountId }, 'opt-out recorded while a send was at the provider; answering 503');
     return isSettled;
+  }
+
+  function acknowledgeIgnored(res: Response, body: VonageInbound, reason: IgnoredReason): void {
+    deps.logger.info(
+      { messageUuid: body.messageUuid, channel: body.channel, messageType: body.messageType, reason },
+      'inbound message acknowledged without effect',
+    );
+    res.locals.webhookOutcome = 'ignored';
+    res.status(200).json({ status: 'ignored', reason });
   }
   return router;
 }

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { signalDoNotContactChanged } from '../consent/signal-number';
 import type { AccountsRepository } from '../db/accounts-repository';
@@ -8,18 +7,7 @@ import type { WebhookRepository } from '../db/webhook-repository';
 import { validationError } from '../errors';
 import { toE164 } from '../phone';
 import { parseJsonBody } from './signature-check';
-
-/** Body of POST /webhooks/vonage/status: a Vonage Messages API status callback. */
-export const messageStatusSchema = z.object({
-  message_uuid: z.string().min(1).max(100),
-  to: z.string().min(1).max(32),
-  from: z.string().min(1).max(32),
-  timestamp: z.string().min(1).max(64),
-  status: z.enum(['submitted', 'delivered', 'rejected', 'undeliverable', 'read']),
-  channel: z.string().max(32).optional(),
-  client_ref: z.string().max(100).optional(),
-  error: z.record(z.string(), z.unknown()).optional(),
-});
+import { normaliseStatus } from './vonage-payloads';
 
 /** Dependencies of the status webhook. */
 export interface StatusWebhookDeps {
@@ -29,11 +17,14 @@ export interface StatusWebhookDeps {
   logger: Logger;
 }
 
-/** POST /webhooks/vonage/status: a delivery receipt moves our message forward (sent → delivered or failed). */
+/**
+ * POST /webhooks/vonage/status: a delivery receipt moves our message forward (sent → delivered or failed). Any
+ * channel, either webhook format (see vonage-payloads.ts).
+ */
 export function messageStatusRouter(deps: StatusWebhookDeps): Router {
   const router = Router();
   router.post('/', async (req, res) => {
-    const parsed = messageStatusSchema.safeParse(parseJsonBody(req));
+    const parsed = normaliseStatus(parseJsonBody(req));
     if (!parsed.success) throw validationError(parsed.error);
     const body = parsed.data;
     // On a status callback `from` is our sending number: that is how the account is found.
@@ -43,13 +34,24 @@ export function messageStatusRouter(deps: StatusWebhookDeps): Router {
       res.status(200).json({ status: 'ignored', reason: 'unknown_number' });
       return;
     }
-    const parsedTimestamp = new Date(body.timestamp);
+    const { status } = body;
+    if (!status) {
+      // A status this service does not know moves nothing forward; a retry would bring the same body.
+      deps.logger.warn(
+        { messageUuid: body.messageUuid, status: body.reportedStatus },
+        'status callback not understood',
+      );
+      res.locals.webhookOutcome = 'ignored';
+      res.status(200).json({ status: 'ignored', reason: 'unknown_status' });
+      return;
+    }
+    const parsedTimestamp = new Date(body.timestamp ?? '');
     const timestamp = Number.isNaN(parsedTimestamp.getTime()) ? new Date() : parsedTimestamp;
     const { matched, carrierOptOut } = await deps.webhooks.recordStatus({
       accountId: account.id,
-      providerMessageId: body.message_uuid,
-      clientRef: body.client_ref,
-      status: body.status,
+      providerMessageId: body.messageUuid,
+      clientRef: body.clientRef,
+      status,
       error: body.error,
       timestamp: timestamp.toISOString(),
     });
@@ -58,7 +60,7 @@ export function messageStatusRouter(deps: StatusWebhookDeps): Router {
         deps.client,
         { accountId: account.id, ...carrierOptOut },
         {
-          eventId: `carrier:${body.message_uuid}`,
+          eventId: `carrier:${body.messageUuid}`,
           change: 'added',
           source: 'carrier',
           reason: 'opted out at the carrier',
@@ -66,8 +68,8 @@ export function messageStatusRouter(deps: StatusWebhookDeps): Router {
         },
       );
     }
-    if (!matched) deps.logger.warn({ messageUuid: body.message_uuid }, 'status for an unknown message');
-    res.locals.webhookOutcome = matched ? `applied_${body.status}` : 'ignored';
+    if (!matched) deps.logger.warn({ messageUuid: body.messageUuid }, 'status for an unknown message');
+    res.locals.webhookOutcome = matched ? `applied_${status}` : 'ignored';
     res.status(200).json({ status: matched ? 'applied' : 'ignored' });
   });
   return router;

@@ -1,11 +1,12 @@
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { verifyWebhookSignature } from '../vonage/webhook-signature';
+import { verifyWebhookSignature, type SignatureSecrets } from '../vonage/webhook-signature';
 import { HttpError } from '../errors';
 
 /** Options of the signature check shared by both Vonage webhooks. */
 export interface SignatureCheckOptions {
-  signatureSecret: string;
+  /** Chosen by the token's `api_key` claim: the main account's and each subaccount's, two of one while rotating. */
+  signatureSecrets: SignatureSecrets;
   maxAgeSeconds: number;
   logger: Logger;
 }
@@ -20,7 +21,7 @@ export function requireVonageSignature(options: SignatureCheckOptions): RequestH
     const result = await verifyWebhookSignature({
       authorization: req.get('authorization'),
       rawBody: rawBodyOf(req),
-      secret: options.signatureSecret,
+      secrets: options.signatureSecrets,
       maxAgeSeconds: options.maxAgeSeconds,
     });
     if (!result.ok) {

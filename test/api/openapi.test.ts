@@ -130,13 +130,13 @@ describe('openapi document', () => {
 
     const both = { ...composed, templateId: randomUUID() };
     const noLead = { ...composed, leadId: undefined };
-    const unknownStatus = { ...delivered, status: 'lost' };
+    const noMessageUuid = { ...delivered, message_uuid: undefined };
 
     const queueMessage = COMPONENT_SCHEMAS.QueueMessageRequest!.schema;
     assert.equal(queueMessage.safeParse(composed).success, true);
     assert.equal(queueMessage.safeParse(both).success, false, 'body and templateId together');
     assert.equal(queueMessage.safeParse(noLead).success, false, 'no leadId');
-    assert.equal(COMPONENT_SCHEMAS.VonageMessageStatus!.schema.safeParse(unknownStatus).success, false);
+    assert.equal(COMPONENT_SCHEMAS.VonageMessageStatus!.schema.safeParse(noMessageUuid).success, false);
   });
 
   it('gives an example for every request body', () => {

@@ -94,4 +94,75 @@ describe('loadConfig', () => {
       }
     });
   }
+
+  describe('webhook signature secrets', () => {
+    const base = {
+      VONAGE_API_KEY: 'mainkey1',
+      VONAGE_API_SECRET: 'main-api-secret',
+      VONAGE_SIGNATURE_SECRET: 'main-signature-secret-0123',
+    };
+
+    it('gives the main key VONAGE_SIGNATURE_SECRET and each listed subaccount its own secrets', () => {
+      const config = loadConfig({
+        ...base,
+        VONAGE_SIGNATURE_SECRETS:
+          'sub1:sub1-secret-0123456789abc, sub1:sub1-rotated-0123456789, mainkey1:main-previous-0123456789',
+      });
+
+      assert.deepEqual(config.vonage.signatureSecrets, {
+        defaultSecrets: ['main-signature-secret-0123', 'main-previous-0123456789'],
+        defaultApiKey: 'mainkey1',
+        byApiKey: { sub1: ['sub1-secret-0123456789abc', 'sub1-rotated-0123456789'] },
+      });
+    });
+
+    it('names every bad entry in one error without echoing a secret', () => {
+      assert.throws(
+        () =>
+          loadConfig({
+            ...base,
+            VONAGE_SIGNATURE_SECRETS:
+              'no-colon-here,sub1:short,sub2:a-long-enough-secret-1,sub2:a-long-enough-secret-2,sub2:a-long-enough-secret-3',
+          }),
+        (error: Error) =>
+          /entry 1 is not api_key:secret/.test(error.message) &&
+          /the secret of sub1 \(entry 2\) is shorter than 16/.test(error.message) &&
+          /sub2 has 3 secrets; at most 2/.test(error.message) &&
+          !/a-long-enough-secret/.test(error.message) &&
+          !/short/.test(error.message.replace('shorter', '')),
+      );
+    });
+
+    it('refuses a third secret for the main account', () => {
+      assert.throws(
+        () =>
+          loadConfig({
+            ...base,
+            VONAGE_SIGNATURE_SECRETS: 'mainkey1:main-previous-0123456789,mainkey1:main-older-0123456789',
+          }),
+        /VONAGE_SIGNATURE_SECRETS: mainkey1 is VONAGE_API_KEY/,
+      );
+    });
+
+    it('refuses the development default in VONAGE_SIGNATURE_SECRETS in production', () => {
+      assert.throws(
+        () =>
+          loadConfig({
+            ...base,
+            NODE_ENV: 'production',
+            PHONE_HASH_KEY: 'a-production-phone-hash-key',
+            PAYLOAD_ENCRYPTION_KEYS: 'prod:cHJvZC1wYXlsb2FkLWtleS0zMi1ieXRlcyEhISEhISE=',
+            VONAGE_SIGNATURE_SECRETS: 'sub1:sandbox-signature-secret-change-me-in-production',
+          }),
+        /VONAGE_SIGNATURE_SECRETS: production must not use the development default/,
+      );
+    });
+
+    it('uses the sandbox key as the main key when no credentials are set', () => {
+      const config = loadConfig({});
+
+      assert.equal(config.vonage.signatureSecrets.defaultApiKey, 'sandbox');
+      assert.deepEqual(config.vonage.signatureSecrets.defaultSecrets, [config.vonage.signatureSecret]);
+    });
+  });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import {
   DEFAULT_HELP_KEYWORDS,
   DEFAULT_OPT_IN_KEYWORDS,
@@ -11,17 +12,38 @@ import {
   type InboundIntent,
   type KeywordOverrides,
 } from '../../workflows/classify-inbound';
+import { KEYWORD_GROUPS } from '../../workflows/inbound-keywords';
 
 type Rule = InboundClassification['rule'];
 
-/** One real-world reply: what it must classify as, optionally by which rule, and why when it is borderline. */
+/**
+ * One real-world reply: what it must classify as, optionally by which rule and in which language, why when it is
+ * borderline, and where the case comes from (a provider's list or example, the FCC rule, or issue #11).
+ */
 interface Row {
   text: string;
   intent: InboundIntent;
   rule?: Rule;
   matched?: string;
+  language?: InboundClassification['language'];
   why?: string;
+  source?: string;
 }
+
+// Short names for the sources in docs/keywords.md.
+const AWS = 'AWS End User Messaging required opt-out keywords';
+const BIRD = 'Bird compliance keywords';
+const BRAZE_FUZZY = 'Braze fuzzy opt-out';
+const CTIA = 'CTIA Messaging Principles §5.1.3';
+const CWTA = 'CWTA mandatory keywords (Infobip)';
+const FCC = '47 CFR 64.1200(a)(10)';
+const ISSUE = 'issue #11';
+const AIVO = 'Aivo opt-out keywords';
+const NOTIFYCAME = 'Notifycame SMS keywords';
+const TWILIO_CANADA = 'Twilio Canadian mandatory keywords';
+const TWILIO_PROXY = 'Twilio Proxy opt-out keywords';
+const TWILIO_SPANISH = 'Twilio Spanish-language short codes';
+const STOP2QUIT = 'carriers\' "stop2quit" example (US Legal Forms)';
 
 const replies: Row[] = [
   // Opt-out keywords as the whole message, with the punctuation, emoji and spacing people add.
@@ -109,12 +131,7 @@ const replies: Row[] = [
   { text: 'Please cancel', intent: 'opt_out', rule: 'first_word', why: '"please" is skipped before the first word' },
   { text: 'pls remove', intent: 'opt_out', rule: 'first_word', why: '"pls" is skipped before the first word' },
   { text: 'Hi, end', intent: 'opt_out', rule: 'first_word', why: 'a greeting is skipped before the first word' },
-  {
-    text: 'Stop by tomorrow',
-    intent: 'opt_out',
-    rule: 'first_word',
-    why: 'first word is STOP; a false opt-out is safe, the lead can reply START',
-  },
+  { text: 'Stop by tomorrow', intent: 'other', why: 'changed for #11: "stop by" is a visit, not a revocation' },
   {
     text: 'Cancel my appointment for Friday',
     intent: 'opt_out',
@@ -133,13 +150,8 @@ const replies: Row[] = [
   { text: 'I already unsubscribed', intent: 'opt_out', rule: 'phrase', matched: 'UNSUBSCRIBED' },
   { text: 'I revoke consent to be texted', intent: 'opt_out', rule: 'phrase', matched: 'REVOKE' },
   { text: 'Cease and desist', intent: 'opt_out', rule: 'phrase', matched: 'CEASE' },
-  {
-    text: "Yes, I'll stop by at 5",
-    intent: 'opt_out',
-    rule: 'phrase',
-    why: 'contains STOP; most revocations put STOP mid-sentence, a missed one is a violation',
-  },
-  { text: "Don't stop", intent: 'opt_out', rule: 'phrase', why: 'contains STOP; we do not parse negation' },
+  { text: "Yes, I'll stop by at 5", intent: 'other', why: 'changed for #11: "stop by" is a visit' },
+  { text: "Don't stop", intent: 'other', why: 'changed for #11: a negated STOP is not a revocation' },
   { text: 'Help me stop these', intent: 'opt_out', rule: 'phrase', why: 'contains STOP; opt-out wins over HELP' },
   { text: 'START STOP', intent: 'opt_out', rule: 'phrase', why: 'opt-out wins over opt-in' },
   { text: 'yes stop', intent: 'opt_out', rule: 'phrase', why: 'opt-out wins over opt-in' },
@@ -243,6 +255,170 @@ const replies: Row[] = [
   { text: 'नमस्ते', intent: 'other' },
   { text: 'STOP 停止', intent: 'opt_out', rule: 'first_word', why: 'the Latin STOP matches' },
   { text: 'пожалуйста stop', intent: 'opt_out', rule: 'phrase', why: 'the Latin STOP matches' },
+  { text: 'unsub', intent: 'opt_out', rule: 'keyword', matched: 'UNSUB', language: 'en', source: TWILIO_CANADA },
+
+  // Spanish opt-out keywords, whole message and first word.
+  { text: 'ALTO', intent: 'opt_out', rule: 'keyword', matched: 'ALTO', language: 'es', source: TWILIO_SPANISH },
+  { text: 'Alto por favor', intent: 'opt_out', rule: 'first_word', language: 'es', source: TWILIO_SPANISH },
+  { text: 'PARAR', intent: 'opt_out', rule: 'keyword', matched: 'PARAR', language: 'es', source: AIVO },
+  { text: 'CANCELAR', intent: 'opt_out', rule: 'keyword', matched: 'CANCELAR', language: 'es', source: AIVO },
+  { text: 'Cancelar', intent: 'opt_out', rule: 'keyword', language: 'es', source: AIVO, why: "Aivo's example" },
+  { text: 'BAJA', intent: 'opt_out', rule: 'keyword', matched: 'BAJA', language: 'es', source: NOTIFYCAME },
+  { text: 'Detener', intent: 'opt_out', rule: 'keyword', matched: 'DETENER', language: 'es', source: BIRD },
+  { text: 'desuscribir', intent: 'opt_out', rule: 'keyword', matched: 'DESUSCRIBIR', language: 'es', source: AIVO },
+  { text: 'Hola, baja', intent: 'opt_out', rule: 'first_word', language: 'es', source: NOTIFYCAME },
+  { text: 'No más', intent: 'opt_out', rule: 'keyword', matched: 'NO MÁS', language: 'es', source: ISSUE },
+  { text: 'no mas', intent: 'opt_out', rule: 'keyword', language: 'es', source: ISSUE, why: 'accent optional' },
+  { text: 'Basta ya!', intent: 'opt_out', rule: 'first_word', language: 'es', source: FCC },
+  { text: 'Dar de baja', intent: 'opt_out', rule: 'keyword', matched: 'DAR DE BAJA', language: 'es', source: FCC },
+
+  // Spanish plain-language revocations anywhere (FCC reasonable-means rule).
+  { text: 'Dejen de enviarme mensajes', intent: 'opt_out', rule: 'phrase', language: 'es', source: ISSUE },
+  {
+    text: 'Bórrenme de su lista',
+    intent: 'opt_out',
+    rule: 'phrase',
+    matched: 'bórrenme',
+    language: 'es',
+    source: ISSUE,
+  },
+  { text: 'Por favor no me escriban más', intent: 'opt_out', rule: 'phrase', language: 'es', source: ISSUE },
+  { text: 'Ya no quiero recibir mensajes', intent: 'opt_out', rule: 'phrase', language: 'es', source: ISSUE },
+  { text: 'Gracias pero no me interesa', intent: 'opt_out', rule: 'phrase', language: 'es', source: FCC },
+  { text: 'Número equivocado', intent: 'opt_out', rule: 'phrase', language: 'es', source: FCC },
+  { text: 'Quiero darme de baja', intent: 'opt_out', rule: 'phrase', language: 'es', source: FCC },
+  { text: 'deja de mandarme cosas', intent: 'opt_out', rule: 'phrase', language: 'es', source: FCC },
+  { text: 'sáquenme de esta lista', intent: 'opt_out', rule: 'phrase', language: 'es', source: FCC },
+  { text: 'Déjenme en paz', intent: 'opt_out', rule: 'phrase', language: 'es', source: FCC },
+  {
+    text: 'Envíe la palabra ALTO',
+    intent: 'other',
+    why: 'quoting the call to action: ALTO counts only as the whole message or the first word',
+    source: TWILIO_SPANISH,
+  },
+
+  // French opt-out keywords and revocations.
+  { text: 'ARRET', intent: 'opt_out', rule: 'keyword', matched: 'ARRET', language: 'fr', source: AWS },
+  { text: 'Arrêt svp', intent: 'opt_out', rule: 'first_word', language: 'fr', source: CWTA },
+  { text: 'ARRETE', intent: 'opt_out', rule: 'keyword', matched: 'ARRETE', language: 'fr', source: TWILIO_PROXY },
+  { text: 'Arrête', intent: 'opt_out', rule: 'keyword', language: 'fr', source: TWILIO_PROXY },
+  { text: 'ARRETT', intent: 'opt_out', rule: 'keyword', language: 'fr', source: TWILIO_PROXY },
+  { text: 'td', intent: 'opt_out', rule: 'keyword', matched: 'TD', language: 'fr', source: AWS },
+  { text: 'Arrêtez!', intent: 'opt_out', rule: 'keyword', matched: 'ARRÊTEZ', language: 'fr', source: FCC },
+  { text: "Arrêtez de m'écrire", intent: 'opt_out', rule: 'first_word', language: 'fr', source: ISSUE },
+  { text: 'SVP arrêtez de m’écrire', intent: 'opt_out', rule: 'first_word', language: 'fr', source: ISSUE },
+  { text: 'Je veux me désabonner', intent: 'opt_out', rule: 'phrase', language: 'fr', source: ISSUE },
+  { text: 'Désabonnez-moi', intent: 'opt_out', rule: 'keyword', language: 'fr', source: CWTA },
+  { text: 'Je ne veux plus recevoir vos SMS', intent: 'opt_out', rule: 'phrase', language: 'fr', source: ISSUE },
+  { text: 'Merci de ne plus recevoir ces messages', intent: 'opt_out', rule: 'phrase', language: 'fr', source: ISSUE },
+  { text: 'Mauvais numéro', intent: 'opt_out', rule: 'phrase', language: 'fr', source: FCC },
+  { text: 'Laissez-moi tranquille', intent: 'opt_out', rule: 'phrase', language: 'fr', source: FCC },
+
+  // Opt-in and HELP in Spanish and French: whole message only.
+  { text: 'COMENZAR', intent: 'opt_in', rule: 'keyword', matched: 'COMENZAR', language: 'es', source: NOTIFYCAME },
+  { text: 'Alta', intent: 'opt_in', rule: 'keyword', matched: 'ALTA', language: 'es', source: NOTIFYCAME },
+  { text: 'Iniciar', intent: 'opt_in', rule: 'keyword', matched: 'INICIAR', language: 'es', source: AIVO },
+  { text: 'suscribir', intent: 'opt_in', rule: 'keyword', matched: 'SUSCRIBIR', language: 'es', source: AIVO },
+  { text: 'NONARRET', intent: 'opt_in', rule: 'keyword', matched: 'NONARRET', language: 'fr', source: BIRD },
+  { text: 'Sí', intent: 'other', why: 'no published list has SÍ; a false opt-in is a violation', source: ISSUE },
+  { text: 'comenzar mañana', intent: 'other', why: 'opt-in is whole message only', source: ISSUE },
+  { text: 'AYUDA', intent: 'help', rule: 'keyword', matched: 'AYUDA', language: 'es', source: TWILIO_SPANISH },
+  { text: 'Aide', intent: 'help', rule: 'keyword', matched: 'AIDE', language: 'fr', source: CWTA },
+  { text: 'INFO', intent: 'help', rule: 'keyword', language: 'en', source: CWTA },
+  { text: 'ayuda con mi cuenta', intent: 'other', why: 'HELP is whole message only', source: ISSUE },
+
+  // Revocations the old rules missed (issue #11).
+  {
+    text: 'Do not EVER contact me again',
+    intent: 'opt_out',
+    rule: 'phrase',
+    matched: 'do not … contact',
+    language: 'en',
+    source: ISSUE,
+  },
+  { text: 'do not send', intent: 'opt_out', rule: 'phrase', matched: 'do not send', language: 'en', source: ISSUE },
+  { text: 'stop2quit', intent: 'opt_out', rule: 'first_word', matched: 'STOP', language: 'en', source: STOP2QUIT },
+  { text: 'STOP2END', intent: 'opt_out', rule: 'first_word', language: 'en', source: STOP2QUIT },
+  { text: "Don't you dare text me", intent: 'opt_out', rule: 'phrase', matched: "don't … text", source: FCC },
+  { text: "I don't want you to message me", intent: 'opt_out', rule: 'phrase', source: FCC },
+  { text: 'never call me again', intent: 'opt_out', rule: 'phrase', source: FCC },
+  { text: 'stop texting', intent: 'opt_out', rule: 'first_word', matched: 'STOP', source: ISSUE },
+  { text: 'Stop bothering me', intent: 'opt_out', rule: 'first_word', source: FCC },
+  { text: 'I said STOP', intent: 'opt_out', rule: 'phrase', source: FCC, why: 'STOP at the end of the sentence' },
+  { text: 'Make it stop', intent: 'opt_out', rule: 'phrase', source: FCC },
+  { text: 'Please stop. Thanks', intent: 'opt_out', rule: 'first_word', source: CTIA },
+  {
+    text: 'stop them from texting me',
+    intent: 'opt_out',
+    rule: 'first_word',
+    source: FCC,
+    why: 'prevent + contact verb',
+  },
+  {
+    text: "Don't. Stop texting me.",
+    intent: 'opt_out',
+    rule: 'phrase',
+    source: ISSUE,
+    why: 'the negation is in another sentence',
+  },
+  { text: 'Put a stop to these texts', intent: 'opt_out', rule: 'phrase', matched: 'put a stop to', source: FCC },
+  { text: 'Goodbye', intent: 'opt_out', rule: 'keyword', matched: 'goodbye', source: BRAZE_FUZZY },
+  { text: "Don't stop by, just remove me", intent: 'opt_out', rule: 'phrase', matched: 'remove me', source: FCC },
+  { text: "don't stop texting me, but wrong number", intent: 'opt_out', rule: 'phrase', source: FCC },
+
+  // Negated and idiomatic STOPs: ordinary replies (issue #11).
+  { text: 'Can you stop by tomorrow?', intent: 'other', why: 'stop by = visit', source: ISSUE },
+  { text: 'bus stop', intent: 'other', why: 'noun', source: ISSUE },
+  { text: "I can't stop smiling", intent: 'other', why: 'negated', source: ISSUE },
+  {
+    text: 'Count me in! We have got to STOP this terrible bill from passing!!',
+    intent: 'other',
+    why: 'stop X from Y-ing = prevent; "count me in" is no opt-in keyword',
+    source: ISSUE,
+  },
+  { text: "Please don't stop", intent: 'other', why: 'negated', source: ISSUE },
+  { text: 'Never stop learning', intent: 'other', why: 'negated', source: ISSUE },
+  {
+    text: "Don't ever stop sending me deals!",
+    intent: 'other',
+    why: 'negated, double negation is no revocation',
+    source: ISSUE,
+  },
+  { text: "I couldn't stop laughing", intent: 'other', why: 'negated', source: ISSUE },
+  { text: "I'll stop in around noon", intent: 'other', why: 'stop in = visit', source: ISSUE },
+  { text: 'Can we stop over on Sunday?', intent: 'other', why: 'stop over = visit', source: ISSUE },
+  { text: 'Is there a pit stop on the way', intent: 'other', why: 'noun', source: ISSUE },
+  { text: 'The next stop is Main St', intent: 'other', why: 'noun', source: ISSUE },
+  { text: 'We drove non-stop', intent: 'other', why: 'noun', source: ISSUE },
+  { text: "It's a one stop shop", intent: 'other', why: 'noun', source: ISSUE },
+  { text: 'Turn left at the stop sign', intent: 'other', why: 'compound noun', source: ISSUE },
+  { text: 'sitting on the stoop', intent: 'other', why: '"the stoop" squeezes to "the stop", a noun', source: ISSUE },
+  { text: 'Sorry, this is my stop', intent: 'other', why: 'noun', source: ISSUE },
+  { text: 'Merci, appelle-moi stp', intent: 'other', why: 'STP mid-message is French "please"', source: ISSUE },
+
+  // STOPs no rule settles: unclear, so the service pauses and asks once.
+  { text: 'stop the car', intent: 'unclear', rule: 'first_word', matched: 'STOP', language: 'en', source: ISSUE },
+  {
+    text: 'We need to stop the project',
+    intent: 'unclear',
+    rule: 'phrase',
+    matched: 'STOP',
+    language: 'en',
+    source: ISSUE,
+  },
+  { text: 'stop worrying', intent: 'unclear', rule: 'first_word', language: 'en', source: ISSUE },
+  { text: "Stop worrying, I'll be there", intent: 'unclear', rule: 'first_word', source: ISSUE },
+  { text: 'Where should we stop for lunch?', intent: 'unclear', rule: 'phrase', source: ISSUE },
+  { text: 'Stop at the bank first', intent: 'unclear', rule: 'first_word', source: ISSUE },
+  { text: 'yes, stop the car', intent: 'unclear', why: 'unclear wins over opt-in words', source: ISSUE },
+  { text: 'help, stop the car', intent: 'unclear', why: 'unclear wins over HELP words', source: ISSUE },
+  {
+    text: 'stop the car and remove me',
+    intent: 'opt_out',
+    rule: 'phrase',
+    why: 'opt-out wins over unclear',
+    source: ISSUE,
+  },
 ];
 
 describe('classifyInbound', () => {
@@ -258,12 +434,15 @@ describe('classifyInbound', () => {
       assert.equal(result.intent, row.intent);
       if (row.rule !== undefined) assert.equal(result.rule, row.rule);
       if (row.matched !== undefined) assert.equal(result.matched, row.matched);
+      if (row.language !== undefined) assert.equal(result.language, row.language);
       if (row.intent === 'other') {
         assert.equal(result.rule, 'none');
         assert.equal(result.matched, undefined);
+        assert.equal(result.language, undefined);
       } else {
         assert.notEqual(result.rule, 'none');
         assert.equal(typeof result.matched, 'string');
+        assert.ok(result.language !== undefined, 'every default entry has a language');
       }
     });
   }
@@ -319,14 +498,110 @@ describe('classifyInbound', () => {
     for (const keyword of ['OPTOUT', 'OPT OUT', 'OPT-OUT', 'REMOVE', 'ARRET', 'TD']) {
       assert.ok(DEFAULT_OPT_OUT_KEYWORDS.includes(keyword), keyword);
     }
-    assert.deepEqual([...DEFAULT_OPT_IN_KEYWORDS], ['START', 'YES', 'UNSTOP']);
-    assert.deepEqual([...DEFAULT_HELP_KEYWORDS], ['HELP', 'INFO']);
+    for (const keyword of ['ALTO', 'PARAR', 'CANCELAR', 'BAJA', 'DETENER', 'ARRETE', 'ARRETT']) {
+      assert.ok(DEFAULT_OPT_OUT_KEYWORDS.includes(keyword), keyword);
+    }
+    // Changed for #11: the defaults now hold the Spanish and French keywords too.
+    for (const keyword of ['START', 'YES', 'UNSTOP', 'COMENZAR', 'ALTA', 'NONARRET']) {
+      assert.ok(DEFAULT_OPT_IN_KEYWORDS.includes(keyword), keyword);
+    }
+    assert.deepEqual([...DEFAULT_HELP_KEYWORDS], ['HELP', 'INFO', 'AYUDA', 'AIDE']);
   });
 
   it('refuses changes to the default lists when a caller tries to mutate them', () => {
     assert.throws(() => (DEFAULT_OPT_OUT_KEYWORDS as string[]).push('MAYBE'), TypeError);
     assert.throws(() => (DEFAULT_OPT_IN_KEYWORDS as string[]).push('MAYBE'), TypeError);
     assert.throws(() => (DEFAULT_HELP_KEYWORDS as string[]).push('MAYBE'), TypeError);
+  });
+
+  describe('keyword table', () => {
+    it('names at least one source for every group when the table is audited', () => {
+      for (const group of KEYWORD_GROUPS) {
+        assert.ok(group.sources.length > 0, JSON.stringify(group.entries.slice(0, 3)));
+        for (const source of group.sources) assert.match(source, /^https:\/\//);
+      }
+    });
+
+    it('classifies every default entry with its group language when it is sent as its group allows', () => {
+      for (const group of KEYWORD_GROUPS) {
+        for (const entry of group.entries) {
+          const result = classifyInbound(entry);
+
+          assert.equal(result.intent, group.intent, `${entry} → ${result.intent}`);
+          if (group.match !== 'anywhere' || result.rule === 'phrase')
+            assert.equal(result.language, group.language, entry);
+        }
+      }
+    });
+
+    it('classifies every Spanish and French keyword as its intent when it is the whole message in any case form', () => {
+      const foreign = KEYWORD_GROUPS.filter((group) => group.language !== 'en' && group.match !== 'anywhere');
+      for (const group of foreign) {
+        for (const entry of group.entries) {
+          for (const form of caseForms(entry)) {
+            const result = classifyInbound(`${form}!`);
+            assert.equal(result.intent, group.intent, form);
+            assert.equal(result.language, group.language, form);
+          }
+        }
+      }
+    });
+
+    it('leaves the language out when an account keyword matched', () => {
+      const result = classifyInbound('salir', { optOut: ['SALIR'] });
+
+      assert.deepEqual(result, { intent: 'opt_out', matched: 'SALIR', rule: 'keyword' });
+    });
+  });
+
+  describe('properties', () => {
+    const stopForms = fc.constantFrom('STOP', 'stop', 'Stop', 'S T O P', 'stooop', 'ＳＴＯＰ');
+    const decoration = fc.constantFrom('', '!', '!!!', '.', ' 🛑', ' 😡😡', '\n', ' ...');
+
+    it('classifies STOP as opt_out when it is alone with any punctuation or emoji around it', () => {
+      fc.assert(
+        fc.property(stopForms, decoration, decoration, (stop, before, after) => {
+          assert.equal(classifyInbound(`${before.trim()}${stop}${after}`).intent, 'opt_out');
+        }),
+      );
+    });
+
+    it('classifies a negated STOP as other when nothing else in the text revokes', () => {
+      const negation = fc.constantFrom("don't", 'do not', 'never', "can't", 'cannot', "couldn't", 'Don’t');
+      const tail = fc.constantFrom('', ' smiling', ' believing', ' by', ' now!', ' the music');
+      fc.assert(
+        fc.property(negation, stopForms, tail, (not, stop, rest) => {
+          assert.equal(classifyInbound(`${not} ${stop}${rest}`).intent, 'other');
+        }),
+      );
+    });
+
+    it('never throws and gives a language exactly when the intent is not other for any string', () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (text) => {
+          const result = classifyInbound(text);
+          assert.equal(result.language === undefined, result.intent === 'other');
+          assert.deepEqual(classifyInbound(text), result);
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it('classifies an opt-out phrase as opt_out when any ordinary text surrounds it', () => {
+      const phrase = fc.constantFrom(
+        'remove me',
+        'wrong number',
+        'dejen de enviarme',
+        'ne plus recevoir',
+        'do not send',
+      );
+      const filler = fc.constantFrom('', 'hi', 'ok thanks,', 'por favor', 'merci', 'see you at 5.');
+      fc.assert(
+        fc.property(filler, phrase, filler, (before, revocation, after) => {
+          assert.equal(classifyInbound(`${before} ${revocation} ${after}`).intent, 'opt_out');
+        }),
+      );
+    });
   });
 
   describe('with account keywords', () => {
@@ -346,15 +621,23 @@ describe('classifyInbound', () => {
       { text: 'Baja por favor', keywords: spanish, intent: 'opt_out', rule: 'first_word', matched: 'BAJA' },
       { text: 'Dar de baja', keywords: spanish, intent: 'opt_out', rule: 'keyword', matched: 'DAR DE BAJA' },
       { text: 'dar de baja ya', keywords: spanish, intent: 'opt_out', rule: 'first_word', matched: 'DAR DE BAJA' },
-      { text: 'quiero la baja', keywords: spanish, intent: 'other', why: 'account keywords: whole or first word' },
+      {
+        text: 'quiero la baja',
+        keywords: spanish,
+        intent: 'opt_out',
+        rule: 'phrase',
+        why: 'changed for #11: a default Spanish revocation phrase',
+      },
       { text: 'ALTA', keywords: spanish, intent: 'opt_in', rule: 'keyword', matched: 'ALTA' },
       { text: 'alta!', keywords: spanish, intent: 'opt_in', rule: 'keyword' },
       { text: 'alta por favor', keywords: spanish, intent: 'other', why: 'opt-in is whole message only' },
       { text: 'Ayuda', keywords: spanish, intent: 'help', rule: 'keyword', matched: 'AYUDA' },
       { text: 'STOP', keywords: spanish, intent: 'opt_out', matched: 'STOP', why: 'account lists extend the defaults' },
       { text: 'START', keywords: spanish, intent: 'opt_in', why: 'account lists extend the defaults' },
-      { text: 'BAJA', keywords: {}, intent: 'other', why: 'without the override BAJA is no keyword' },
-      { text: 'ALTA', keywords: {}, intent: 'other', why: 'without the override ALTA is no keyword' },
+      { text: 'BAJA', keywords: {}, intent: 'opt_out', why: 'changed for #11: BAJA is a default Spanish keyword' },
+      { text: 'ALTA', keywords: {}, intent: 'opt_in', why: 'changed for #11: ALTA is a default Spanish keyword' },
+      { text: 'quiero salir', keywords: {}, intent: 'other', why: 'without an override "salir" is no keyword' },
+      { text: 'salir', keywords: { optOut: ['SALIR'] }, intent: 'opt_out', why: 'account keywords have no language' },
       {
         text: 'стоп',
         keywords: { optOut: ['СТОП'] },
@@ -382,10 +665,10 @@ describe('classifyInbound', () => {
     }
 
     it('ignores malformed account keywords when a settings row holds non-strings or non-arrays', () => {
-      const malformed = { optOut: [42, null, 'BAJA'], optIn: 'ALTA' } as unknown as KeywordOverrides;
+      const malformed = { optOut: [42, null, 'SALIR'], optIn: 'ENTRAR' } as unknown as KeywordOverrides;
 
-      assert.equal(classifyInbound('baja', malformed).intent, 'opt_out');
-      assert.equal(classifyInbound('alta', malformed).intent, 'other');
+      assert.equal(classifyInbound('salir', malformed).intent, 'opt_out');
+      assert.equal(classifyInbound('entrar', malformed).intent, 'other');
       assert.equal(classifyInbound('hello', malformed).intent, 'other');
     });
   });
@@ -421,6 +704,12 @@ describe('classifyInbound', () => {
       );
 
       for (const specifier of specifiers) assert.ok(specifier.startsWith('.'), `imports ${specifier}`);
+    });
+
+    it('imports nothing at all when the keyword tables are loaded', () => {
+      const source = readFileSync(join(__dirname, '../../workflows/inbound-keywords.ts'), 'utf8');
+
+      assert.doesNotMatch(source, /^\s*import\s|require\(|import\(/m);
     });
   });
 });

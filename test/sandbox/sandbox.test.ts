@@ -8,7 +8,11 @@ import { Vonage } from '@vonage/server-sdk';
 import express from 'express';
 import { SignJWT } from 'jose';
 import { createSandbox, type Sandbox, type SandboxListener } from '../../src/sandbox/sandbox';
-import { verifyWebhookSignature, type WebhookSignatureResult } from '../../src/vonage/webhook-signature';
+import {
+  singleAccountSecrets,
+  verifyWebhookSignature,
+  type WebhookSignatureResult,
+} from '../../src/vonage/webhook-signature';
 
 const API_KEY = 'sandbox-test-key';
 const API_SECRET = 'sandbox-test-secret';
@@ -34,7 +38,7 @@ class WebhookReceiver {
       const signature = await verifyWebhookSignature({
         authorization: req.headers.authorization,
         rawBody,
-        secret: SIGNATURE_SECRET,
+        secrets: singleAccountSecrets(SIGNATURE_SECRET),
         maxAgeSeconds: 300,
       });
       this.received.push({ path: req.path, body: JSON.parse(rawBody.toString('utf8')), signature });
@@ -190,7 +194,7 @@ describe('sandbox', () => {
     assert.equal(sandbox.sent({ to }).length, 1);
   });
 
-  it('answers 422 naming the field when to is not a Vonage-format number', async () => {
+  it('answers 422 with code 1430 naming the field when to is not a Vonage-format number', async () => {
     for (const to of [`+${uniqueNumber()}`, '12345', 'not-a-number', uniqueNumber('13055559')]) {
       await assert.rejects(sendSms({ to }), (error) => {
         assert.equal(httpStatusOf(error), 422, to);
@@ -203,8 +207,9 @@ describe('sandbox', () => {
       headers: { 'content-type': 'application/json', authorization: `Basic ${btoa(`${API_KEY}:${API_SECRET}`)}` },
       body: JSON.stringify({ channel: 'sms', message_type: 'text', to: '+14155550123', from: OUR_NUMBER, text: 'x' }),
     });
-    const problem = (await response.json()) as { title: string; detail: string };
-    assert.equal(problem.title, 'Invalid params');
+    const problem = (await response.json()) as { type: string; title: string; detail: string };
+    assert.equal(problem.type, 'https://developer.vonage.com/api-errors/messages#1430');
+    assert.equal(problem.title, 'Invalid recipient');
     assert.match(problem.detail, /`to`/);
     assert.equal(sandbox.sent().length, 0);
   });
@@ -257,7 +262,7 @@ describe('sandbox', () => {
     );
   });
 
-  it('posts a rejected callback with error 1320 when the recipient is opted out at the carrier', async () => {
+  it('posts a rejected callback with error 1240 when the recipient is opted out at the carrier', async () => {
     const to = uniqueNumber('13055550');
 
     const { messageUUID } = await sendSms({ to, clientRef: 'contact-7' });
@@ -270,9 +275,9 @@ describe('sandbox', () => {
     assert.equal(callback?.body.status, 'rejected');
     assert.equal(callback?.body.client_ref, 'contact-7');
     const error = callback?.body.error as Record<string, unknown>;
-    assert.equal(error.type, 'https://developer.nexmo.com/api-errors/messages#1320');
-    assert.equal(error.title, '1320');
-    assert.equal(error.detail, 'Message failed because the number is opted out');
+    assert.equal(error.type, 'https://developer.vonage.com/api-errors/messages#1240');
+    assert.equal(error.title, '1240');
+    assert.match(String(error.detail), /^Illegal Number/);
     assert.equal(typeof error.instance, 'string');
   });
 

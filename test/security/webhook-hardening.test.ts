@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it, mock } from 'node:test';
 import { SignJWT, generateKeyPair } from 'jose';
-import { signWebhook, verifyWebhookSignature } from '../../src/vonage/webhook-signature';
+import { signWebhook, singleAccountSecrets, verifyWebhookSignature } from '../../src/vonage/webhook-signature';
 import { toVonageNumber } from '../../src/phone';
 import { SIGNATURE_SECRET, startSystem, type TestAccount, type TestSystem } from '../support/system';
 import { inboundBody, postWebhook } from '../support/webhooks';
+import { listenApp, type ExtraApi } from './harness';
 
 const INBOUND = '/webhooks/vonage/inbound';
 const STATUS = '/webhooks/vonage/status';
@@ -195,13 +196,13 @@ describe('webhook hardening', () => {
         await verifyWebhookSignature({
           authorization: `Bearer ${await token(realHash)}`,
           rawBody,
-          secret: SIGNATURE_SECRET,
+          secrets: singleAccountSecrets(SIGNATURE_SECRET),
           maxAgeSeconds: 300,
         }),
         await verifyWebhookSignature({
           authorization: `Bearer ${await token(nearMiss)}`,
           rawBody,
-          secret: SIGNATURE_SECRET,
+          secrets: singleAccountSecrets(SIGNATURE_SECRET),
           maxAgeSeconds: 300,
         }),
       ];
@@ -234,7 +235,7 @@ describe('webhook hardening', () => {
       result = await verifyWebhookSignature({
         authorization: `Bearer ${forged}`,
         rawBody,
-        secret: SIGNATURE_SECRET,
+        secrets: singleAccountSecrets(SIGNATURE_SECRET),
         maxAgeSeconds: 300,
       });
     } finally {
@@ -245,5 +246,81 @@ describe('webhook hardening', () => {
     assert.equal(spy.mock.callCount(), 1);
     const algorithm = spy.mock.calls[0]!.arguments[0] as string | { name: string };
     assert.equal(typeof algorithm === 'string' ? algorithm : algorithm.name, 'HMAC');
+  });
+
+  describe('secrets per api_key', () => {
+    const MAIN_KEY = 'mainkey1';
+    const SUB_KEY = 'subkey22';
+    const MAIN_SECRET = 'main-account-secret-0123456789';
+    const SUB_OLD_SECRET = 'subaccount-old-secret-0123456789';
+    const SUB_NEW_SECRET = 'subaccount-new-secret-0123456789';
+    let api: ExtraApi;
+
+    before(async () => {
+      api = await listenApp(
+        system,
+        { apiPerMinute: 1_000_000, sendsPerMinute: 1_000_000 },
+        {
+          vonageSignatureSecrets: {
+            defaultSecrets: [MAIN_SECRET],
+            defaultApiKey: MAIN_KEY,
+            byApiKey: { [SUB_KEY]: [SUB_OLD_SECRET, SUB_NEW_SECRET] },
+          },
+        },
+      );
+    });
+    after(async () => {
+      await api?.close();
+    });
+
+    /** A delivery receipt for a message nobody sent: a signature that passes gets 200 and changes nothing. */
+    async function postStatus(secret: string, apiKey?: string) {
+      const raw = JSON.stringify({
+        message_uuid: randomUUID(),
+        to: toVonageNumber(system.newLeadPhone()),
+        from: toVonageNumber(account.senderNumber),
+        timestamp: new Date().toISOString(),
+        status: 'delivered',
+        channel: 'sms',
+      });
+      const token = await signWebhook({ rawBody: raw, secret, apiKey });
+      return postWebhook(api.url, STATUS, raw, { token });
+    }
+
+    it('accepts a subaccount webhook when it is signed with that subaccount secret', async () => {
+      const answer = await postStatus(SUB_NEW_SECRET, SUB_KEY);
+
+      assert.equal(answer.status, 200);
+    });
+
+    it('accepts the main account webhook, with or without api_key, signed with the default secret', async () => {
+      assert.equal((await postStatus(MAIN_SECRET, MAIN_KEY)).status, 200);
+      assert.equal((await postStatus(MAIN_SECRET)).status, 200);
+    });
+
+    it('refuses with 401 a subaccount webhook signed with the main account secret', async () => {
+      const answer = await postStatus(MAIN_SECRET, SUB_KEY);
+
+      assert.equal(answer.status, 401);
+      assert.match(JSON.stringify(answer.body), /bad_signature/);
+    });
+
+    it('accepts both the old and the new secret while the subaccount secret is rotated', async () => {
+      assert.equal((await postStatus(SUB_OLD_SECRET, SUB_KEY)).status, 200);
+      assert.equal((await postStatus(SUB_NEW_SECRET, SUB_KEY)).status, 200);
+    });
+
+    it('refuses with 401 unknown_api_key a webhook naming an api_key with no secret here', async () => {
+      const answer = await postStatus(MAIN_SECRET, 'strangerkey');
+
+      assert.equal(answer.status, 401);
+      assert.match(JSON.stringify(answer.body), /unknown_api_key/);
+    });
+
+    it('still answers 503 to an unsigned webhook', async () => {
+      const answer = await postWebhook(api.url, STATUS, { status: 'delivered' }, { unsigned: true });
+
+      assert.equal(answer.status, 503);
+    });
   });
 });

@@ -5,7 +5,7 @@ import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { consentWorkflowStartOptions } from '../../src/consent/workflow-start';
 import { phoneKeyOf } from '../../src/phone';
 import type { InboundIntent } from '../../workflows/classify-inbound';
-import type { ReplyLanguage } from '../../workflows/reply-language';
+import type { ReplyLanguage } from '../../workflows/inbound-keywords';
 import { smsConsentWorkflow } from '../../workflows/sms-consent';
 import {
   getConsentStateQuery,

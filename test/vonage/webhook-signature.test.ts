@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { SignJWT, base64url, generateKeyPair } from 'jose';
-import { signWebhook, verifyWebhookSignature, type WebhookSignatureResult } from '../../src/vonage/webhook-signature';
+import {
+  secretsForApiKey,
+  signWebhook,
+  singleAccountSecrets,
+  verifyWebhookSignature,
+  type SignatureSecrets,
+  type WebhookSignatureResult,
+} from '../../src/vonage/webhook-signature';
 
 const SECRET = 'test-signature-secret-0123456789';
 const MAX_AGE_SECONDS = 300;
@@ -10,7 +17,12 @@ const body = Buffer.from(JSON.stringify({ message_uuid: 'aaaaaaaa-bbbb-cccc-dddd
 const bodyHash = createHash('sha256').update(body).digest('hex');
 
 function verify(authorization: string | undefined, rawBody: Buffer = body): Promise<WebhookSignatureResult> {
-  return verifyWebhookSignature({ authorization, rawBody, secret: SECRET, maxAgeSeconds: MAX_AGE_SECONDS });
+  return verifyWebhookSignature({
+    authorization,
+    rawBody,
+    secrets: singleAccountSecrets(SECRET),
+    maxAgeSeconds: MAX_AGE_SECONDS,
+  });
 }
 
 function hs256(claims: Record<string, unknown>, secret = SECRET): Promise<string> {
@@ -123,7 +135,7 @@ describe('verifyWebhookSignature', () => {
     const result = await verifyWebhookSignature({
       authorization: `Bearer ${token}`,
       rawBody: body,
-      secret: SECRET,
+      secrets: singleAccountSecrets(SECRET),
       maxAgeSeconds: MAX_AGE_SECONDS,
       now: new Date('2025-05-01T14:01:00Z'),
     });
@@ -153,5 +165,103 @@ describe('verifyWebhookSignature', () => {
   it('refuses with missing_token when there is no header', async () => {
     assert.deepEqual(await verify(undefined), { ok: false, reason: 'missing_token' });
     assert.deepEqual(await verify(''), { ok: false, reason: 'missing_token' });
+  });
+});
+
+describe('verifyWebhookSignature with secrets per api_key', () => {
+  const MAIN_KEY = 'mainkey1';
+  const SUB_KEY = 'subkey22';
+  const MAIN_SECRET = 'main-account-secret-0123456789';
+  const SUB_SECRET = 'subaccount-secret-0123456789';
+  const SUB_OLD_SECRET = 'subaccount-old-secret-0123456789';
+  const secrets: SignatureSecrets = {
+    defaultSecrets: [MAIN_SECRET],
+    defaultApiKey: MAIN_KEY,
+    byApiKey: { [SUB_KEY]: [SUB_SECRET, SUB_OLD_SECRET] },
+  };
+
+  async function verifySigned(secret: string, apiKey?: string): Promise<WebhookSignatureResult> {
+    const token = await signWebhook({ rawBody: body, secret, apiKey });
+    return verifyWebhookSignature({
+      authorization: `Bearer ${token}`,
+      rawBody: body,
+      secrets,
+      maxAgeSeconds: MAX_AGE_SECONDS,
+    });
+  }
+
+  it('accepts a subaccount token when it is signed with the subaccount secret', async () => {
+    const result = await verifySigned(SUB_SECRET, SUB_KEY);
+
+    assert.ok(result.ok);
+    assert.equal(result.claims.api_key, SUB_KEY);
+  });
+
+  it('accepts both the old and the new secret when a key lists two (rotation)', async () => {
+    assert.equal((await verifySigned(SUB_OLD_SECRET, SUB_KEY)).ok, true);
+    assert.equal((await verifySigned(SUB_SECRET, SUB_KEY)).ok, true);
+  });
+
+  it('refuses with bad_signature when a subaccount token is signed with the main account secret', async () => {
+    assert.deepEqual(await verifySigned(MAIN_SECRET, SUB_KEY), { ok: false, reason: 'bad_signature' });
+  });
+
+  it('refuses with bad_signature when a main account token is signed with a subaccount secret', async () => {
+    assert.deepEqual(await verifySigned(SUB_SECRET, MAIN_KEY), { ok: false, reason: 'bad_signature' });
+  });
+
+  it('accepts a token when it has no api_key and is signed with the default secret', async () => {
+    assert.equal((await verifySigned(MAIN_SECRET)).ok, true);
+    assert.deepEqual(await verifySigned(SUB_SECRET), { ok: false, reason: 'bad_signature' });
+  });
+
+  it('refuses with unknown_api_key when the api_key belongs to no configured account', async () => {
+    assert.deepEqual(await verifySigned(MAIN_SECRET, 'strangerkey'), { ok: false, reason: 'unknown_api_key' });
+  });
+
+  it('refuses with malformed_token when the api_key claim is not a non-empty string', async () => {
+    for (const apiKey of [42, '', ['subkey22']]) {
+      const token = await hs256({ iat: nowSeconds(), payload_hash: bodyHash, api_key: apiKey }, SUB_SECRET);
+
+      const result = await verifyWebhookSignature({
+        authorization: `Bearer ${token}`,
+        rawBody: body,
+        secrets,
+        maxAgeSeconds: MAX_AGE_SECONDS,
+      });
+
+      assert.deepEqual(result, { ok: false, reason: 'malformed_token' }, JSON.stringify(apiKey));
+    }
+  });
+
+  it('still names a stale token stale when it is checked against the second candidate secret', async () => {
+    const issuedAt = new Date(Date.now() - (MAX_AGE_SECONDS + 5) * 1000);
+    const token = await signWebhook({ rawBody: body, secret: SUB_OLD_SECRET, apiKey: SUB_KEY, issuedAt });
+
+    const result = await verifyWebhookSignature({
+      authorization: `Bearer ${token}`,
+      rawBody: body,
+      secrets,
+      maxAgeSeconds: MAX_AGE_SECONDS,
+    });
+
+    assert.deepEqual(result, { ok: false, reason: 'stale_token' });
+  });
+});
+
+describe('secretsForApiKey', () => {
+  it('gives the default secrets to any api_key when no account key is known', () => {
+    const single = singleAccountSecrets('only-secret-0123456789');
+
+    assert.deepEqual(secretsForApiKey(single, 'anykey'), ['only-secret-0123456789']);
+    assert.deepEqual(secretsForApiKey(single, undefined), ['only-secret-0123456789']);
+  });
+
+  it('gives nothing for an unlisted api_key once a main account key is known', () => {
+    const secrets: SignatureSecrets = { defaultSecrets: ['a-secret-0123456789'], defaultApiKey: 'main', byApiKey: {} };
+
+    assert.equal(secretsForApiKey(secrets, 'other'), undefined);
+    assert.equal(secretsForApiKey(secrets, 'constructor'), undefined);
+    assert.deepEqual(secretsForApiKey(secrets, 'main'), ['a-secret-0123456789']);
   });
 });
