@@ -1,4 +1,5 @@
 import type {
+  DoNotContactSource,
   FailureReason,
   LeadOptInStatus,
   MessageStatus,
@@ -36,6 +37,8 @@ export interface RecordQueuedMessageResult {
   reason?: FailureReason;
   isOnDoNotContact: boolean;
   holdLimitMs: number;
+  /** The CRM gave this lead another time zone or state than before: its scheduled texts are planned again. */
+  isZoneChanged?: boolean;
 }
 
 /** Input of sendText: the row is created if missing (keyed by messageId) and sent at most once. */
@@ -45,11 +48,19 @@ export interface SendTextInput extends NumberRef {
   leadId?: string;
   /** For an account text: the language to send it in when the account has it (English otherwise). */
   language?: ReplyLanguage;
+  /**
+   * The caller waits for the recipient's sending window when told `scheduled` (quiet hours). Absent for answers
+   * (confirmations, HELP, the clarifying question), which go out at any hour, and from workflow code older than
+   * quiet hours.
+   */
+  canSchedule?: boolean;
 }
 
 /** The outcome of one sendText. */
 export interface SendTextResult {
-  status: 'sent' | 'delivered' | 'failed' | 'blocked';
+  status: 'sent' | 'delivered' | 'failed' | 'blocked' | 'scheduled';
+  /** For `scheduled`: when the recipient's sending window opens (ISO 8601); nothing was sent. */
+  sendAt?: string;
   reason?: FailureReason;
   /** The exact text that went out (footer included), for the ledger. */
   text?: string;
@@ -80,12 +91,15 @@ export type ConsentEventType =
   /** START ended a pause. */
   | 'sends_resumed';
 
+/** Who or what made a consent change, as its ledger rows record it. */
+export type ConsentEventSource = DoNotContactSource | 'api' | 'system';
+
 /** One consent change for some leads of a number; lead statuses and ledger rows are written together. */
 export interface RecordConsentChangeInput extends NumberRef {
   /** Unique per event; ledger rows are keyed by it (plus lead), so a retried activity appends nothing twice. */
   eventKey: string;
   eventType: ConsentEventType;
-  source: 'sms' | 'api' | 'operator' | 'carrier' | 'system' | 'phone_call' | 'email' | 'web' | 'import';
+  source: ConsentEventSource;
   leadIds: string[];
   newStatus?: LeadOptInStatus;
   reason?: FailureReason;

@@ -1,5 +1,6 @@
 import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { PATCH_BOOKKEEPING_LOCAL } from './patches';
 
 /**
  * How the consent workflow calls its activities: the retry and timeout policy of each proxy, and which run as
@@ -20,7 +21,7 @@ export type Bookkeeping = Pick<Activities, 'setMessageStatus' | 'recordConsentCh
 // Bookkeeping runs inside the workflow task as local activities: no activity task and no workflow task after each
 // one, which is most of what a lead costs the dev server (issue #6). A local activity's result reaches history only
 // when its workflow task completes; if the worker dies first, the whole task is re-run, local activities included,
-// so each of these must be idempotent under re-execution (src/db/consent-repository.ts). sendText stays a regular
+// so each of these must be idempotent under re-execution (src/db/outbox-repository.ts). sendText stays a regular
 // activity: it holds the number's lock through a Vonage call and may keep retrying for the whole reconcile window,
 // work that belongs in the worker's bounded activity slots with server-side timeouts, not inside a workflow task.
 // 10 s bounds one attempt, a transaction that normally takes milliseconds. Backoffs under the 10 s threshold
@@ -31,13 +32,6 @@ const localActs = proxyLocalActivities<Bookkeeping>({
   localRetryThreshold: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
-
-/**
- * setMessageStatus and recordConsentChange run as local activities (recordQueuedMessage stays regular, see
- * onMessageQueued). A history recorded before holds them as ActivityTaskScheduled events, which only the regular
- * proxy replays.
- */
-const PATCH_BOOKKEEPING_LOCAL = 'postgres-bookkeeping-as-local-activities';
 
 /** Decided at every call: an older execution replays its recorded regular activities, then switches once live. */
 export function bookkeeping(): Bookkeeping {

@@ -7,19 +7,18 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ConsentEventType, OutboundKind, RecordQueuedMessageResult, SendTextResult } from '../activities';
-import type { ReplyLanguage } from './inbound-keywords';
+import type { RecordQueuedMessageResult } from '../activities';
 import { acts, bookkeeping } from './activity-proxies';
 import {
   type ConsentState,
   type DoNotContactChanged,
-  type FailureReason,
   type InboundReceived,
-  type LeadOptInStatus,
   type QueueMessageInput,
   type QueueMessageResult,
+  type SendingWindowChanged,
   type SmsConsentInput,
 } from './sms-consent.contract';
+import { ScheduledTexts } from './scheduled-texts';
 import {
   consentStatusAttribute,
   leadIdsAttribute,
@@ -27,16 +26,13 @@ import {
   toConsentStatusKeyword,
 } from './search-attributes';
 
-// Behaviour changes made after executions started running; each keeps old histories replaying as they ran.
-/** A lead blocked before any opt-in reached it is not_sent (do_not_contact), never rejected. */
-const PATCH_NO_OPT_IN_IS_NOT_REJECTED = 'lead-without-opt-in-is-not-rejected';
-/** The opt-out confirmation is skipped only when an earlier STOP was already confirmed. */
-const PATCH_CONFIRM_UNCONFIRMED_STOP = 'confirm-each-unconfirmed-stop';
-/**
- * A reply the classifier cannot settle pauses sends and asks once (docs/keywords.md). Histories from before it
- * never carry an `unclear` intent, so the marker only records when a run first took the new path.
- */
-const PATCH_UNCLEAR_REPLY_PAUSES = 'unclear-reply-pauses-sends';
+import {
+  PATCH_CONFIRM_UNCONFIRMED_STOP,
+  PATCH_NO_OPT_IN_IS_NOT_REJECTED,
+  PATCH_QUIET_HOURS,
+  PATCH_UNCLEAR_REPLY_PAUSES,
+} from './patches';
+import { NumberEffects, withoutLanguage, type Evidence } from './number-effects';
 
 const DEFAULT_HOLD_LIMIT_MS = 30 * 24 * 3600 * 1000;
 const MAX_SEEN_EVENT_IDS = 500;
@@ -45,7 +41,8 @@ const MAX_SEEN_EVENT_IDS = 500;
 export type ConsentEvent =
   | { kind: 'queue'; input: QueueMessageInput }
   | { kind: 'inbound'; input: InboundReceived }
-  | { kind: 'dnc'; input: DoNotContactChanged };
+  | { kind: 'dnc'; input: DoNotContactChanged }
+  | { kind: 'window'; input: SendingWindowChanged };
 
 /** The number's state and the rules of the consent table (docs/consent-model.md), one event at a time, in order. */
 export class NumberConsent {
@@ -53,6 +50,8 @@ export class NumberConsent {
   private readonly queue: ConsentEvent[] = [];
   private readonly results = new Map<string, QueueMessageResult>();
   private readonly ref: { accountId: string; phone: string; phoneKey: string; workflowId: string };
+  private readonly schedule: ScheduledTexts;
+  private readonly effects: NumberEffects;
 
   constructor(input: SmsConsentInput) {
     this.state = input.state ?? {
@@ -70,6 +69,8 @@ export class NumberConsent {
       phoneKey: input.phoneKey,
       workflowId: workflowInfo().workflowId,
     };
+    this.schedule = new ScheduledTexts(this.state);
+    this.effects = new NumberEffects(this.state, this.ref, this.schedule);
   }
 
   enqueue(event: ConsentEvent): void {
@@ -100,18 +101,43 @@ export class NumberConsent {
       this.results.set(event.input.messageId, result);
     } else if (event.kind === 'inbound') {
       await this.onInbound(event.input);
-    } else {
+    } else if (event.kind === 'dnc') {
       await this.onDoNotContactChanged(event.input);
+    } else {
+      this.schedule.replan(Date.now());
     }
     this.state.eventsHandled += 1;
     this.publish();
   }
 
-  /** Milliseconds until the oldest held message passes the account's hold limit; undefined when nothing is held. */
-  msUntilNextExpiry(): number | undefined {
+  /**
+   * Milliseconds until the next timer-driven step: the oldest held text passing the hold limit, or the first
+   * scheduled text's window opening (not while sends are paused or the number is opted out: nothing goes out then);
+   * undefined when nothing waits on the clock.
+   */
+  msUntilNextWake(): number | undefined {
     const oldest = this.state.held[0];
-    if (!oldest) return undefined;
-    return Math.max(oldest.heldAt + this.state.holdLimitMs - Date.now(), 1);
+    const expiry = oldest ? Math.max(oldest.heldAt + this.state.holdLimitMs - Date.now(), 1) : undefined;
+    const canSend = !this.state.isPaused && !this.state.isOptedOut;
+    const scheduled = canSend ? this.schedule.msUntilNext(Date.now()) : undefined;
+    if (expiry === undefined) return scheduled;
+    return scheduled === undefined ? expiry : Math.min(expiry, scheduled);
+  }
+
+  /**
+   * Sends the scheduled texts whose window has opened, in order. The send activity checks the window again, so a
+   * text whose window moved (the account changed it, DST) is scheduled anew rather than sent early.
+   */
+  async sendDue(): Promise<void> {
+    if (this.state.isPaused || this.state.isOptedOut) return;
+    const due = this.schedule.takeDue(Date.now());
+    if (due.length === 0) return;
+    patched(PATCH_QUIET_HOURS);
+    for (const text of due) {
+      if (text.kind === 'lead') await this.effects.sendLead(text.messageId, text.leadId);
+      else await this.effects.sendOptIn(text.leadId, undefined, text.messageId);
+    }
+    this.publish();
   }
 
   async expireHeld(): Promise<void> {
@@ -136,6 +162,7 @@ export class NumberConsent {
     // retry finds the row by idempotency key, and the workflow never hears of a text left `queued` or `held`.
     const recorded: RecordQueuedMessageResult = await acts.recordQueuedMessage({ ...this.ref, ...message });
     this.state.holdLimitMs = recorded.holdLimitMs;
+    if (recorded.isZoneChanged) this.schedule.replan(Date.now(), message.leadId);
     const lead = this.state.leads[message.leadId];
     if (recorded.isDuplicate) {
       return {
@@ -149,7 +176,7 @@ export class NumberConsent {
     const messageId = recorded.messageId;
 
     if (recorded.isOnDoNotContact || this.state.isOptedOut || lead?.status === 'rejected') {
-      if (recorded.isOnDoNotContact) this.noteOptedOutInPostgres();
+      if (recorded.isOnDoNotContact) this.effects.noteOptedOutInPostgres();
       await bookkeeping().setMessageStatus({
         accountId: this.ref.accountId,
         messageIds: [messageId],
@@ -158,7 +185,7 @@ export class NumberConsent {
       });
       if (!patched(PATCH_NO_OPT_IN_IS_NOT_REJECTED)) {
         if (lead?.status !== 'rejected') {
-          await this.changeLeads([message.leadId], 'rejected', {
+          await this.effects.changeLeads([message.leadId], 'rejected', {
             eventType: 'opted_out',
             source: 'system',
             reason: 'do_not_contact',
@@ -166,7 +193,7 @@ export class NumberConsent {
         }
       } else if (lead?.status === 'sent' || lead?.status === 'accepted') {
         // The lead saw its opt-in; the number's opt-out (learnt from Postgres) rejects it.
-        await this.changeLeads([message.leadId], 'rejected', {
+        await this.effects.changeLeads([message.leadId], 'rejected', {
           eventType: 'opted_out',
           source: 'system',
           reason: 'do_not_contact',
@@ -174,20 +201,25 @@ export class NumberConsent {
       } else if ((!lead || lead.status === 'not_sent') && lead?.reason !== 'do_not_contact') {
         // Never shown an opt-in, so it cannot have rejected one: not_sent, and a fresh opt-in once the number is
         // off the list. Otherwise a later START would "accept" a lead that never saw an opt-in (invariant 4).
-        await this.changeLeads([message.leadId], 'not_sent', {
+        await this.effects.changeLeads([message.leadId], 'not_sent', {
           eventType: 'opt_in_not_sent',
           source: 'system',
           reason: 'do_not_contact',
         });
       }
-      return this.result(messageId, 'blocked', message.leadId, 'do_not_contact');
+      return this.effects.result(messageId, 'blocked', message.leadId, 'do_not_contact');
     }
 
     // Paused by an unclear reply: nothing new reaches the number, not even an opt-in, until START or STOP.
     if (this.state.isPaused) return this.holdWhilePaused(messageId, message.leadId);
 
     if (!lead || lead.status === 'not_sent') {
-      const optIn = await this.sendOptIn(message.leadId, message.actor);
+      // The lead's opt-in already waits for the window: the text waits behind it, and no second opt-in is queued.
+      const waitingOptIn = this.schedule.optInFor(message.leadId);
+      if (waitingOptIn) return this.effects.hold(messageId, message.leadId, waitingOptIn.sendAt);
+      const optIn = await this.effects.sendOptIn(message.leadId, message.actor);
+      if (optIn.status === 'scheduled')
+        return this.effects.hold(messageId, message.leadId, this.schedule.optInFor(message.leadId)?.sendAt);
       if (optIn.status !== 'sent' && optIn.status !== 'delivered') {
         const status = optIn.status === 'blocked' ? 'blocked' : 'failed';
         await bookkeeping().setMessageStatus({
@@ -196,15 +228,15 @@ export class NumberConsent {
           status,
           reason: optIn.reason,
         });
-        return this.result(messageId, status, message.leadId, optIn.reason);
+        return this.effects.result(messageId, status, message.leadId, optIn.reason);
       }
-      return this.hold(messageId, message.leadId);
+      return this.effects.hold(messageId, message.leadId);
     }
-    if (lead.status === 'sent') return this.hold(messageId, message.leadId);
+    if (lead.status === 'sent') return this.effects.hold(messageId, message.leadId);
 
-    // accepted: the lead opted in; send now.
-    const sent = await this.send(messageId, 'lead', message.leadId);
-    return this.result(messageId, sent.status, message.leadId, sent.reason);
+    // accepted: the lead opted in; send now, or when the recipient's window opens.
+    const sent = await this.effects.sendLead(messageId, message.leadId);
+    return this.effects.result(messageId, sent.status, message.leadId, sent.reason, sent.sendAt);
   }
 
   /** Remembers an event id; false when it was seen before (a redelivery). */
@@ -222,14 +254,14 @@ export class NumberConsent {
       this.state.isOptedOut = true;
       this.state.isPaused = false;
       const leadIds = this.leadsToReject();
-      await this.changeLeads(leadIds, 'rejected', { ...base, eventType: 'opted_out', doNotContact: 'add' });
+      await this.effects.changeLeads(leadIds, 'rejected', { ...base, eventType: 'opted_out', doNotContact: 'add' });
       await this.cancelHeld();
       return;
     }
     // Removed by an operator (a mistaken entry): rejected leads start over with a fresh opt-in, never a release.
     this.state.isOptedOut = false;
     const leadIds = Object.keys(this.state.leads).filter((id) => this.state.leads[id]?.status === 'rejected');
-    await this.changeLeads(leadIds, 'not_sent', { ...base, eventType: 'consent_reset' });
+    await this.effects.changeLeads(leadIds, 'not_sent', { ...base, eventType: 'consent_reset' });
   }
 
   /**
@@ -247,7 +279,7 @@ export class NumberConsent {
   }
 
   private async cancelHeld(): Promise<void> {
-    const cancelled = this.state.held.map((held) => held.messageId);
+    const cancelled = this.effects.takeHeldAndScheduled();
     this.state.held = [];
     await bookkeeping().setMessageStatus({
       accountId: this.ref.accountId,
@@ -272,7 +304,7 @@ export class NumberConsent {
       case 'opt_in':
         return this.onOptIn(evidence);
       case 'help':
-        await this.send(uuid4(), 'help_reply', undefined, evidence.language);
+        await this.effects.send(uuid4(), 'help_reply', undefined, evidence.language);
         return;
       case 'unclear':
         return this.onUnclear(evidence);
@@ -288,13 +320,13 @@ export class NumberConsent {
     const leadIds = this.leadsToReject();
     // The webhook already committed the Do Not Contact row; adding it again is a no-op that also covers an
     // opt-out that reached us by another path.
-    await this.changeLeads(leadIds, 'rejected', {
+    await this.effects.changeLeads(leadIds, 'rejected', {
       eventType: 'opted_out',
       source: 'sms',
       doNotContact: 'add',
       ...withoutLanguage(evidence),
     });
-    const cancelled = this.state.held.map((held) => held.messageId);
+    const cancelled = this.effects.takeHeldAndScheduled();
     this.state.held = [];
     await bookkeeping().setMessageStatus({
       accountId: this.ref.accountId,
@@ -307,11 +339,11 @@ export class NumberConsent {
     // Do Not Contact row reached this workflow first (through a queued text) still gets its one confirmation.
     if (patched(PATCH_CONFIRM_UNCONFIRMED_STOP)) {
       if (!this.state.isOptOutConfirmed) {
-        await this.send(uuid4(), 'opt_out_confirmation', undefined, evidence.language);
+        await this.effects.send(uuid4(), 'opt_out_confirmation', undefined, evidence.language);
         this.state.isOptOutConfirmed = true;
       }
     } else if (!wasOptedOut) {
-      await this.send(uuid4(), 'opt_out_confirmation', undefined, evidence.language);
+      await this.effects.send(uuid4(), 'opt_out_confirmation', undefined, evidence.language);
     }
   }
 
@@ -326,17 +358,17 @@ export class NumberConsent {
     this.state.isOptedOut = false;
     this.state.isOptOutConfirmed = false;
     this.state.isPaused = false;
-    if (wasPaused) await this.recordNumberEvent('sends_resumed', evidence);
+    if (wasPaused) await this.effects.recordNumberEvent('sends_resumed', evidence);
     // Consent is committed before anything is released: the send gate re-reads it from Postgres.
     if (waiting.length > 0 || !wasPaused) {
-      await this.changeLeads(waiting, 'accepted', {
+      await this.effects.changeLeads(waiting, 'accepted', {
         eventType: wasOptedOut ? 'resubscribed' : 'opted_in',
         source: 'sms',
         doNotContact: wasOptedOut ? 'remove' : undefined,
         ...withoutLanguage(evidence),
       });
     }
-    await this.send(uuid4(), 'opt_in_confirmation', undefined, evidence.language);
+    await this.effects.send(uuid4(), 'opt_in_confirmation', undefined, evidence.language);
     // After a pause, texts held for leads that had accepted before it go out too; otherwise only the leads this
     // START accepted have held texts.
     const released = wasPaused
@@ -344,10 +376,14 @@ export class NumberConsent {
       : (leadId: string) => waiting.includes(leadId);
     const release = this.state.held.filter((held) => released(held.leadId));
     for (const held of release) {
-      await this.send(held.messageId, 'lead', held.leadId);
+      await this.effects.sendLead(held.messageId, held.leadId);
       this.state.held = this.state.held.filter((h) => h.messageId !== held.messageId);
     }
-    if (wasPaused) await this.sendOptInsHeldByPause();
+    if (wasPaused) {
+      await this.sendOptInsHeldByPause();
+      // Texts that waited for their window during the pause go out now if it is open.
+      await this.sendDue();
+    }
   }
 
   /**
@@ -361,21 +397,21 @@ export class NumberConsent {
     if (this.state.isOptedOut || this.state.isPaused || Object.keys(this.state.leads).length === 0) return;
     patched(PATCH_UNCLEAR_REPLY_PAUSES);
     this.state.isPaused = true;
-    await this.recordNumberEvent('sends_paused', evidence);
-    await this.send(uuid4(), 'clarification', undefined, evidence.language);
+    await this.effects.recordNumberEvent('sends_paused', evidence);
+    await this.effects.send(uuid4(), 'clarification', undefined, evidence.language);
   }
 
   /** Holds a text queued while the number is paused; a lead never shown an opt-in gets it once START resumes. */
   private async holdWhilePaused(messageId: string, leadId: string): Promise<QueueMessageResult> {
     const lead = this.state.leads[leadId];
     if (!lead || (lead.status === 'not_sent' && lead.reason !== 'sends_paused')) {
-      await this.changeLeads([leadId], 'not_sent', {
+      await this.effects.changeLeads([leadId], 'not_sent', {
         eventType: 'opt_in_not_sent',
         source: 'system',
         reason: 'sends_paused',
       });
     }
-    return this.hold(messageId, leadId);
+    return this.effects.hold(messageId, leadId);
   }
 
   /** START ended a pause: each lead whose texts wait without an opt-in now gets its opt-in; the texts stay held. */
@@ -384,101 +420,18 @@ export class NumberConsent {
       (leadId) => this.state.leads[leadId]?.status === 'not_sent',
     );
     for (const leadId of leadIds) {
-      const optIn = await this.sendOptIn(leadId);
-      if (optIn.status === 'sent' || optIn.status === 'delivered') continue;
-      const failed = this.state.held.filter((held) => held.leadId === leadId).map((held) => held.messageId);
-      this.state.held = this.state.held.filter((held) => held.leadId !== leadId);
-      await bookkeeping().setMessageStatus({
-        accountId: this.ref.accountId,
-        messageIds: failed,
-        status: optIn.status === 'blocked' ? 'blocked' : 'failed',
-        reason: optIn.reason,
-      });
+      const optIn = await this.effects.sendOptIn(leadId);
+      if (optIn.status === 'sent' || optIn.status === 'delivered' || optIn.status === 'scheduled') continue;
+      await this.effects.failHeldOf(leadId, optIn);
     }
   }
 
-  /** A ledger row about the number itself, not a lead's status (a pause, its end). */
-  private async recordNumberEvent(eventType: 'sends_paused' | 'sends_resumed', evidence: Evidence): Promise<void> {
-    await bookkeeping().recordConsentChange({
-      ...this.ref,
-      eventKey: `${this.ref.workflowId}:${uuid4()}`,
-      eventType,
-      source: 'sms',
-      leadIds: [],
-      ...withoutLanguage(evidence),
-    });
-  }
-
-  /**
-   * Postgres has the number on Do Not Contact although no STOP reached this workflow (a CSV import, or a STOP
-   * that raced the opt-in to the gate). Remember it, so a later START re-subscribes the number (DESIGN: rejected +
-   * START → accepted). Patched: executions that ran before this rule replay as they ran.
-   */
-  private noteOptedOutInPostgres(): void {
-    if (patched('postgres-do-not-contact-marks-opted-out')) this.state.isOptedOut = true;
-  }
-
-  private async sendOptIn(leadId: string, actor?: string): Promise<SendTextResult> {
-    const optInMessageId = uuid4();
-    const result = await this.send(optInMessageId, 'opt_in', leadId);
-    const isSent = result.status === 'sent' || result.status === 'delivered';
-    const blockedStatus: LeadOptInStatus = patched(PATCH_NO_OPT_IN_IS_NOT_REJECTED) ? 'not_sent' : 'rejected';
-    const newStatus: LeadOptInStatus = isSent ? 'sent' : result.status === 'blocked' ? blockedStatus : 'not_sent';
-    if (result.status === 'blocked') this.noteOptedOutInPostgres();
-    await this.changeLeads([leadId], newStatus, {
-      eventType: isSent ? 'opt_in_sent' : 'opt_in_not_sent',
-      source: 'system',
-      reason: result.reason,
-      optInText: result.text,
-      optInMessageId,
-      providerMessageId: result.providerMessageId,
-      actor,
-    });
-    return result;
-  }
-
-  private async send(
-    messageId: string,
-    kind: OutboundKind,
-    leadId?: string,
-    language?: ReplyLanguage,
-  ): Promise<SendTextResult> {
-    // An absent language stays absent, so the activity input of a replayed run is what it was.
-    return acts.sendText({ ...this.ref, messageId, kind, leadId, ...(language ? { language } : {}) });
-  }
-
-  private async hold(messageId: string, leadId: string): Promise<QueueMessageResult> {
-    await bookkeeping().setMessageStatus({ accountId: this.ref.accountId, messageIds: [messageId], status: 'held' });
-    this.state.held.push({ messageId, leadId, heldAt: Date.now() });
-    return this.result(messageId, 'held', leadId);
-  }
-
-  private async changeLeads(leadIds: string[], status: LeadOptInStatus, change: ChangeDetails): Promise<void> {
-    for (const leadId of leadIds) {
-      const lead = (this.state.leads[leadId] ??= { status });
-      lead.status = status;
-      lead.reason = change.reason;
-      if (change.optInMessageId) lead.optInMessageId = change.optInMessageId;
-    }
-    await bookkeeping().recordConsentChange({
-      ...this.ref,
-      // uuid4() draws from the workflow's seeded random, so a re-run workflow task derives the same key, and the
-      // ledger recognizes the change as already applied.
-      eventKey: `${this.ref.workflowId}:${uuid4()}`,
-      leadIds,
-      newStatus: status,
-      occurredAt: change.occurredAt ?? new Date(Date.now()).toISOString(),
-      ...change,
-    });
-  }
-
-  private result(
-    messageId: string,
-    status: QueueMessageResult['status'],
-    leadId: string,
-    reason?: FailureReason,
-  ): QueueMessageResult {
-    return { messageId, status, optIn: this.state.leads[leadId]?.status ?? 'not_sent', reason, isDuplicate: false };
+  /** The Web UI's line for texts waiting for their window: how many, and when the next one goes out (UTC). */
+  private scheduledDetails(): string[] {
+    const first = this.schedule.items[0];
+    if (!first) return [];
+    const at = new Date(first.sendAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return [`**Scheduled texts:** ${this.schedule.items.length} (quiet hours; next at ${at})`];
   }
 
   /** Search attributes and current details: what an operator sees in the Temporal Web UI. No phone numbers. */
@@ -493,39 +446,11 @@ export class NumberConsent {
       [
         `**Consent:** ${toConsentStatusKeyword(this.state)}${this.state.isOptedOut ? ' (on Do Not Contact)' : ''}`,
         `**Leads:** ${leadIds.length} · **Held texts:** ${this.state.held.length}`,
+        ...this.scheduledDetails(),
         ...(this.state.isPaused ? ['**Paused:** an unclear reply; waiting for STOP or START'] : []),
         ...leadIds.slice(-20).map((id) => `- lead \`${id}\`: ${this.state.leads[id]?.status}`),
       ].join('\n'),
     );
     log.debug('consent state published', { leads: leadIds.length, held: this.state.held.length });
   }
-}
-
-interface Evidence {
-  rawText: string;
-  providerMessageId: string;
-  occurredAt: string;
-  language?: ReplyLanguage;
-}
-
-/** The ledger keeps the raw text itself; the detected language only picks which account text answers it. */
-function withoutLanguage(evidence: Evidence): Omit<Evidence, 'language'> {
-  const { rawText, providerMessageId, occurredAt } = evidence;
-  return { rawText, providerMessageId, occurredAt };
-}
-
-interface ChangeDetails {
-  eventType: Exclude<
-    ConsentEventType,
-    'sends_paused' | 'sends_resumed' | 'do_not_contact_added' | 'do_not_contact_removed' | 'help_requested'
-  >;
-  source: 'sms' | 'system' | DoNotContactChanged['source'];
-  reason?: FailureReason;
-  rawText?: string;
-  providerMessageId?: string;
-  optInText?: string;
-  optInMessageId?: string;
-  actor?: string;
-  occurredAt?: string;
-  doNotContact?: 'add' | 'remove';
 }

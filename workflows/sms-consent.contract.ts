@@ -38,11 +38,26 @@ export type FailureReason =
   | 'hold_expired'
   | 'opted_out'
   /** An unclear reply paused sends to the number; the lead's opt-in waits for START. */
-  | 'sends_paused';
+  | 'sends_paused'
+  /** Quiet hours: the lead's opt-in waits for the recipient's sending window (docs/quiet-hours.md). */
+  | 'outside_sending_window'
+  /** No sending window can be found for the number (no time zone known, or none within 14 days). */
+  | 'no_sending_window';
 
 /** Every status a text can have; the terminal ones are sent/delivered, failed, blocked, cancelled, expired. */
 export type MessageStatus =
-  'queued' | 'held' | 'sending' | 'sent' | 'delivered' | 'failed' | 'blocked' | 'cancelled' | 'expired' | 'received';
+  | 'queued'
+  | 'held'
+  /** Waiting for the recipient's sending window (quiet hours); goes out at `sendAt`. */
+  | 'scheduled'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'failed'
+  | 'blocked'
+  | 'cancelled'
+  | 'expired'
+  | 'received';
 
 /** A held message: queued for a lead whose opt-in is still waiting for START. */
 export interface HeldMessage {
@@ -77,6 +92,17 @@ export interface ConsentState {
   /** Account's hold limit, refreshed on every queued message. */
   holdLimitMs: number;
   eventsHandled: number;
+  /** Texts waiting for the recipient's sending window, in the order they go out (docs/quiet-hours.md). */
+  scheduled?: ScheduledText[];
+}
+
+/** A text due outside the recipient's sending window: a lead's text or a lead's opt-in, waiting on a timer. */
+export interface ScheduledText {
+  messageId: string;
+  leadId: string;
+  kind: 'lead' | 'opt_in';
+  /** Epoch milliseconds at which the window opens; the send activity re-checks the window then. */
+  sendAt: number;
 }
 
 /** Workflow input. `phone` is E.164; it stays in payloads (encrypted by the codec), never in IDs or attributes. */
@@ -100,6 +126,10 @@ export interface QueueMessageInput {
   actor?: string;
   /** Which template the body came from, if any. */
   templateId?: string;
+  /** The lead's IANA time zone, from the CRM; it wins over the number's area code for quiet hours. */
+  timeZone?: string;
+  /** The lead's US state (two letters), from the CRM; state quiet-hours rules apply on top of the window. */
+  state?: string;
 }
 
 /** What happened to a queued text, as far as the workflow decided it before answering. */
@@ -109,6 +139,13 @@ export interface QueueMessageResult {
   optIn: LeadOptInStatus;
   reason?: FailureReason;
   isDuplicate: boolean;
+  /** When a `scheduled` text (or a held text's scheduled opt-in) goes out: ISO 8601. */
+  sendAt?: string;
+}
+
+/** The account's sending window, or a lead's time zone, changed: texts waiting for the window are planned again. */
+export interface SendingWindowChanged {
+  changedAt: string;
 }
 
 /** An inbound text from the number, already classified by the webhook with the account's keywords. */
@@ -121,15 +158,19 @@ export interface InboundReceived {
   language?: ReplyLanguage;
 }
 
-/** Where a Do Not Contact change came from, other than an SMS reply (FCC: revocation by any reasonable means). */
-export type DoNotContactSource = 'phone_call' | 'email' | 'web' | 'operator' | 'carrier' | 'import';
+/**
+ * Where a Do Not Contact entry came from. `sms` is a STOP reply; the rest are the FCC's revocation by "any
+ * reasonable means", the carrier's own opt-out list, and a CSV import.
+ */
+export type DoNotContactSource = 'sms' | 'phone_call' | 'email' | 'web' | 'operator' | 'carrier' | 'import';
 
 /** The number was put on, or taken off, the Do Not Contact list by something other than a STOP/START reply. */
 export interface DoNotContactChanged {
   /** Unique per change; redeliveries are ignored. */
   eventId: string;
   change: 'added' | 'removed';
-  source: DoNotContactSource;
+  /** Never `sms`: a STOP or START reply reaches the workflow as inboundReceived. */
+  source: Exclude<DoNotContactSource, 'sms'>;
   reason?: string;
   actor?: string;
   occurredAt: string;
@@ -153,3 +194,9 @@ export const doNotContactChangedSignal = defineSignal<[DoNotContactChanged]>('do
 
 /** The full consent state of the number: every lead, every held message. */
 export const getConsentStateQuery = defineQuery<ConsentState>('getConsentState');
+
+/**
+ * The account's sending window changed: every text of the number waiting for its window is planned again (it may
+ * now be due, or later). A signal: the settings API answers at once and each number re-plans on its own.
+ */
+export const sendingWindowChangedSignal = defineSignal<[SendingWindowChanged]>('sendingWindowChanged');

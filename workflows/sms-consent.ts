@@ -4,6 +4,7 @@ import {
   getConsentStateQuery,
   inboundReceivedSignal,
   queueMessageUpdate,
+  sendingWindowChangedSignal,
   type SmsConsentInput,
 } from './sms-consent.contract';
 import { NumberConsent } from './number-consent';
@@ -21,6 +22,7 @@ export async function smsConsentWorkflow(input: SmsConsentInput): Promise<void> 
   setHandler(getConsentStateQuery, () => consent.state);
   setHandler(inboundReceivedSignal, (event) => consent.enqueue({ kind: 'inbound', input: event }));
   setHandler(doNotContactChangedSignal, (event) => consent.enqueue({ kind: 'dnc', input: event }));
+  setHandler(sendingWindowChangedSignal, (event) => consent.enqueue({ kind: 'window', input: event }));
   setHandler(queueMessageUpdate, (message) => consent.queueAndWait(message), {
     validator: (message) => {
       if (!message || typeof message.messageId !== 'string' || message.messageId.length === 0) {
@@ -37,14 +39,17 @@ export async function smsConsentWorkflow(input: SmsConsentInput): Promise<void> 
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxHistoryEvents;
 
   for (;;) {
-    const waitMs = consent.msUntilNextExpiry();
+    const waitMs = consent.msUntilNextWake();
     const isAwake = () => consent.hasWork() || shouldContinueAsNew();
     const woke = waitMs === undefined ? (await condition(isAwake), true) : await condition(isAwake, waitMs);
     if (!woke) {
       await consent.expireHeld();
+      await consent.sendDue();
       continue;
     }
     while (consent.hasWork()) await consent.handleNext();
+    // A changed window, a START after a pause or a lead's new zone can make scheduled texts due at once.
+    await consent.sendDue();
     if (shouldContinueAsNew()) {
       // Let every update handler return first; an update that arrives meanwhile is handled in this run.
       await condition(() => consent.hasWork() || allHandlersFinished());

@@ -22,6 +22,7 @@ const leadOptInStatus = enumOf<LeadOptInStatus>({ not_sent: true, sent: true, ac
 const messageStatus = enumOf<MessageStatus>({
   queued: true,
   held: true,
+  scheduled: true,
   sending: true,
   sent: true,
   delivered: true,
@@ -44,6 +45,8 @@ const failureReason = enumOf<FailureReason>({
   hold_expired: true,
   opted_out: true,
   sends_paused: true,
+  outside_sending_window: true,
+  no_sending_window: true,
 });
 const doNotContactSource = enumOf<DoNotContactSource>({
   sms: true,
