@@ -1,7 +1,8 @@
 // The Do Not Contact list: search a number, add one with the way the revocation came in, and see why and when each
 // number is on the list.
 import { api, query } from './api.js';
-import { field, formatTime, h, renderIfChanged, replace, showError } from './dom.js';
+import { dataTable, field, formatTime, h, renderIfChanged, replace, showError } from './dom.js';
+import { actorOf } from './labels.js';
 
 const PAGE_SIZE = 50;
 
@@ -76,51 +77,26 @@ export async function renderDoNotContact(main, context) {
  * @param {any[]} items
  */
 function renderEntries(container, items) {
-  if (items.length === 0) {
-    replace(container, h('p', { class: 'muted' }, 'The list is empty.'));
-    return;
-  }
   replace(
     container,
-    h(
-      'table',
-      { class: 'data-table', 'data-dnc-list': '' },
-      h('caption', { class: 'visually-hidden' }, 'Numbers on the Do Not Contact list, newest first'),
-      h(
-        'thead',
-        {},
+    dataTable({
+      caption: 'Numbers on the Do Not Contact list, newest first',
+      emptyText: 'The list is empty.',
+      columns: ['Number', 'Why', 'Reason', 'Added by', 'When'],
+      attributes: { 'data-dnc-list': '' },
+      rows: items.map((entry) =>
         h(
           'tr',
-          {},
-          ['Number', 'Why', 'Reason', 'Added by', 'When'].map((title) => h('th', { scope: 'col' }, title)),
+          { 'data-phone': entry.phone },
+          h('td', { 'data-label': 'Number', class: 'nowrap' }, entry.phone),
+          h('td', { 'data-label': 'Why', 'data-source': entry.source }, SOURCE_LABELS[entry.source] ?? entry.source),
+          h('td', { 'data-label': 'Reason' }, entry.reason ?? '—'),
+          h('td', { 'data-label': 'Added by' }, actorOf(entry.actor)),
+          h('td', { 'data-label': 'When' }, formatTime(entry.createdAt)),
         ),
       ),
-      h(
-        'tbody',
-        {},
-        items.map((entry) =>
-          h(
-            'tr',
-            { 'data-phone': entry.phone },
-            h('td', { 'data-label': 'Number', class: 'nowrap' }, entry.phone),
-            h('td', { 'data-label': 'Why', 'data-source': entry.source }, SOURCE_LABELS[entry.source] ?? entry.source),
-            h('td', { 'data-label': 'Reason' }, entry.reason ?? '—'),
-            h('td', { 'data-label': 'Added by' }, actorOf(entry.actor)),
-            h('td', { 'data-label': 'When' }, formatTime(entry.createdAt)),
-          ),
-        ),
-      ),
-    ),
+    }),
   );
-}
-
-/**
- * Who added an entry: the system (a STOP, a carrier receipt), or an API key, shown by the start of its id.
- * @param {string | null} actor
- */
-export function actorOf(actor) {
-  if (!actor || actor === 'system') return 'system';
-  return /^[0-9a-f-]{36}$/.test(actor) ? h('span', { title: actor }, `key ${actor.slice(0, 8)}`) : actor;
 }
 
 function searchForm() {

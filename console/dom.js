@@ -82,41 +82,6 @@ export function formatTime(iso) {
   return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }) : '';
 }
 
-/** The words of the four opt-in statuses, as people know them. */
-export const OPT_IN_LABELS = /** @type {const} */ ({
-  not_sent: 'Not Sent',
-  sent: 'Sent',
-  accepted: 'Accepted',
-  rejected: 'Rejected',
-});
-
-/** What each kind of text is. */
-export const KIND_LABELS = /** @type {Record<string, string>} */ ({
-  lead: 'Text',
-  opt_in: 'Opt-in',
-  opt_in_confirmation: 'Opt-in confirmation',
-  opt_out_confirmation: 'Opt-out confirmation',
-  help_reply: 'HELP reply',
-  clarification: 'Clarifying question',
-  inbound: 'Reply',
-});
-
-/** Why a text did not go out, in words. */
-export const REASON_LABELS = /** @type {Record<string, string>} */ ({
-  a2p_not_verified: 'the account is not A2P 10DLC verified',
-  invalid_number: 'the number is not valid',
-  provider_refused: 'the carrier refused it',
-  provider_auth_failed: 'the SMS provider refused our credentials',
-  insufficient_balance: 'the Vonage account balance is too low',
-  send_outcome_unknown: 'the provider never confirmed it',
-  do_not_contact: 'the number is on the Do Not Contact list',
-  lead_rejected: 'the lead opted out',
-  not_opted_in: 'the lead has not opted in',
-  hold_expired: 'it waited too long for START',
-  opted_out: 'the number opted out',
-  sends_paused: 'an unclear reply paused texts until START',
-});
-
 /**
  * A status badge: `tone` picks colours that keep at least 4.5:1 contrast (style.css).
  * @param {string} text
@@ -175,4 +140,28 @@ export function renderIfChanged(element, data, render) {
   if (shown.get(element) === json) return;
   shown.set(element, json);
   render(element, data);
+}
+
+/**
+ * A table that stacks into cards on a narrow screen (style.css), so every cell of `rows` carries its column's
+ * title in data-label. The caption is for screen readers only; `emptyText` stands in for a table without rows.
+ * @param {{ caption: string, columns: string[], rows: HTMLElement[], emptyText: string, attributes?: Attributes }} table
+ */
+export function dataTable({ caption, columns, rows, emptyText, attributes = {} }) {
+  if (rows.length === 0) return h('p', { class: 'muted' }, emptyText);
+  return h(
+    'table',
+    { class: 'data-table', ...attributes },
+    h('caption', { class: 'visually-hidden' }, caption),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((title) => h('th', { scope: 'col' }, title)),
+      ),
+    ),
+    h('tbody', {}, rows),
+  );
 }

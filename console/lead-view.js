@@ -1,20 +1,8 @@
 // Lead details → Text History: the lead's texts in both directions, its opt-in and consent events, and a link to
 // its workflow in the Temporal Web UI. Refreshed every 2 s.
 import { api, ApiError } from './api.js';
-import {
-  badge,
-  field,
-  formatTime,
-  h,
-  KIND_LABELS,
-  OPT_IN_LABELS,
-  REASON_LABELS,
-  renderIfChanged,
-  replace,
-  showError,
-} from './dom.js';
-import { actorOf } from './do-not-contact-view.js';
-import { statusOf } from './messages-view.js';
+import { dataTable, field, formatTime, h, renderIfChanged, replace, showError } from './dom.js';
+import { actorOf, KIND_LABELS, optInBadge, REASON_LABELS, statusOf } from './labels.js';
 
 /** Ledger event types, in words. */
 const EVENT_LABELS = /** @type {Record<string, string>} */ ({
@@ -101,10 +89,7 @@ function renderSummary(section, consent, context) {
       h(
         'dd',
         { 'data-opt-in': consent.status },
-        badge(
-          OPT_IN_LABELS[/** @type {keyof typeof OPT_IN_LABELS} */ (consent.status)] ?? consent.status,
-          consent.status,
-        ),
+        optInBadge(consent.status),
         consent.reason ? ` ${REASON_LABELS[consent.reason] ?? consent.reason}` : '',
       ),
       h('dt', {}, 'Number'),
@@ -177,36 +162,21 @@ function renderEvents(section, events) {
   replace(
     section,
     h('h2', { id: 'events-title' }, 'Consent events'),
-    events.length === 0
-      ? h('p', { class: 'muted' }, 'No consent events yet.')
-      : h(
-          'table',
-          { class: 'data-table' },
-          h('caption', { class: 'visually-hidden' }, 'Consent ledger, oldest first'),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['When', 'Event', 'Source', 'Their text', 'By'].map((title) => h('th', { scope: 'col' }, title)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            events.map((event) =>
-              h(
-                'tr',
-                { 'data-event-type': event.eventType },
-                h('td', { 'data-label': 'When' }, formatTime(event.occurredAt)),
-                h('td', { 'data-label': 'Event' }, EVENT_LABELS[event.eventType] ?? event.eventType),
-                h('td', { 'data-label': 'Source' }, event.source),
-                h('td', { 'data-label': 'Their text' }, event.rawText ?? '—'),
-                h('td', { 'data-label': 'By' }, actorOf(event.actor)),
-              ),
-            ),
-          ),
+    dataTable({
+      caption: 'Consent ledger, oldest first',
+      emptyText: 'No consent events yet.',
+      columns: ['When', 'Event', 'Source', 'Their text', 'By'],
+      rows: events.map((event) =>
+        h(
+          'tr',
+          { 'data-event-type': event.eventType },
+          h('td', { 'data-label': 'When' }, formatTime(event.occurredAt)),
+          h('td', { 'data-label': 'Event' }, EVENT_LABELS[event.eventType] ?? event.eventType),
+          h('td', { 'data-label': 'Source' }, event.source),
+          h('td', { 'data-label': 'Their text' }, event.rawText ?? '—'),
+          h('td', { 'data-label': 'By' }, actorOf(event.actor)),
         ),
+      ),
+    }),
   );
 }

@@ -1,18 +1,8 @@
 // Messaging Center: compose a text (or fill a template) for a lead, and the account's recent texts with their
 // statuses, filterable and refreshed every 2 s.
 import { api, query } from './api.js';
-import {
-  badge,
-  field,
-  formatTime,
-  h,
-  KIND_LABELS,
-  OPT_IN_LABELS,
-  REASON_LABELS,
-  renderIfChanged,
-  replace,
-  showError,
-} from './dom.js';
+import { badge, dataTable, field, formatTime, h, renderIfChanged, replace, showError } from './dom.js';
+import { KIND_LABELS, OPT_IN_LABELS, optInBadge, REASON_LABELS, statusOf } from './labels.js';
 import { describeCost, previewText } from './sms-preview.js';
 
 const RECENT_LIMIT = 50;
@@ -96,73 +86,39 @@ export async function renderMessages(main, context) {
  * @param {any[]} messages
  */
 function renderRecent(container, messages) {
-  if (messages.length === 0) {
-    replace(container, h('p', { class: 'muted' }, 'No texts yet.'));
-    return;
-  }
   replace(
     container,
-    h(
-      'table',
-      { class: 'data-table' },
-      h('caption', { class: 'visually-hidden' }, 'Recent texts, newest first'),
-      h(
-        'thead',
-        {},
+    dataTable({
+      caption: 'Recent texts, newest first',
+      emptyText: 'No texts yet.',
+      columns: ['When', 'Lead', 'Number', 'Kind', 'Status', 'Text'],
+      rows: messages.map((message) =>
         h(
           'tr',
-          {},
-          ['When', 'Lead', 'Number', 'Kind', 'Status', 'Text'].map((title) => h('th', { scope: 'col' }, title)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        messages.map((message) =>
+          {
+            'data-message-id': message.messageId,
+            'data-kind': message.kind,
+            'data-lead-id': message.leadId ?? '',
+            'data-message-status': message.status,
+          },
+          h('td', { 'data-label': 'When' }, formatTime(message.createdAt)),
           h(
-            'tr',
-            {
-              'data-message-id': message.messageId,
-              'data-kind': message.kind,
-              'data-lead-id': message.leadId ?? '',
-              'data-message-status': message.status,
-            },
-            h('td', { 'data-label': 'When' }, formatTime(message.createdAt)),
-            h(
-              'td',
-              { 'data-label': 'Lead' },
-              message.leadId ? h('a', { href: `#/leads/${encodeURIComponent(message.leadId)}` }, message.leadId) : '—',
-            ),
-            h('td', { 'data-label': 'Number', class: 'nowrap' }, message.phone),
-            h(
-              'td',
-              { 'data-label': 'Kind' },
-              message.direction === 'inbound' ? 'Reply' : (KIND_LABELS[message.kind] ?? message.kind),
-            ),
-            h('td', { 'data-label': 'Status', class: 'status-cell' }, statusOf(message)),
-            h('td', { 'data-label': 'Text', class: 'body-cell' }, message.body),
+            'td',
+            { 'data-label': 'Lead' },
+            message.leadId ? h('a', { href: `#/leads/${encodeURIComponent(message.leadId)}` }, message.leadId) : '—',
           ),
+          h('td', { 'data-label': 'Number', class: 'nowrap' }, message.phone),
+          h(
+            'td',
+            { 'data-label': 'Kind' },
+            message.direction === 'inbound' ? 'Reply' : (KIND_LABELS[message.kind] ?? message.kind),
+          ),
+          h('td', { 'data-label': 'Status', class: 'status-cell' }, statusOf(message)),
+          h('td', { 'data-label': 'Text', class: 'body-cell' }, message.body),
         ),
       ),
-    ),
+    }),
   );
-}
-
-/**
- * An opt-in shows how its lead answered (Sent, Not Sent, Accepted, Rejected), then how the text itself fared; any
- * other text its own status. A text that did not go out says why.
- * @param {any} message
- */
-export function statusOf(message) {
-  const reason = message.reason ? (REASON_LABELS[message.reason] ?? message.reason) : null;
-  const isOptIn = message.kind === 'opt_in' && message.optIn;
-  return [
-    isOptIn
-      ? badge(OPT_IN_LABELS[/** @type {keyof typeof OPT_IN_LABELS} */ (message.optIn)], message.optIn)
-      : badge(message.status, message.status),
-    isOptIn ? h('span', { class: 'reason' }, ` text ${message.status}`) : null,
-    reason ? h('span', { class: 'reason' }, ` ${reason}`) : null,
-  ];
 }
 
 /**
@@ -301,7 +257,7 @@ function composeForm(templates, context, onSent) {
           ': the text is ',
           badge(answer.status, answer.status),
           ', the opt-in is ',
-          badge(OPT_IN_LABELS[/** @type {keyof typeof OPT_IN_LABELS} */ (answer.optIn)] ?? answer.optIn, answer.optIn),
+          optInBadge(answer.optIn),
           answer.reason ? ` (${REASON_LABELS[answer.reason] ?? answer.reason})` : '',
           answer.duplicate ? ' (already queued before)' : '',
           '.',

@@ -14,6 +14,7 @@ export const CONSOLE_ASSETS = {
   'app.js': 'text/javascript; charset=utf-8',
   'api.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
+  'labels.js': 'text/javascript; charset=utf-8',
   'sms-preview.js': 'text/javascript; charset=utf-8',
   'settings-view.js': 'text/javascript; charset=utf-8',
   'messages-view.js': 'text/javascript; charset=utf-8',

@@ -7,7 +7,7 @@ export async function main(): Promise<void> {
   let logger = createLogger({ name: 'sandbox', level: 'info' });
   try {
     const config = loadConfig();
-    logger = createLogger({ name: 'sandbox', level: config.logLevel });
+    logger = createLogger({ name: 'sandbox', level: config.logLevel, format: config.logFormat });
     const { apiKey, apiSecret, signatureSecret } = config.vonage;
     if (apiKey === undefined || apiSecret === undefined) {
       throw new Error('the sandbox needs VONAGE_API_KEY and VONAGE_API_SECRET, or neither (sandbox defaults)');
