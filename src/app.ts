@@ -26,6 +26,7 @@ import { errorMiddleware, HttpError } from './errors';
 import { createApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { renderDocsPage } from './openapi/docs-page';
+import { rejectUndeclaredMethods } from './openapi/method-not-allowed';
 import { inboundMessageRouter } from './webhooks/inbound-message';
 import { messageStatusRouter } from './webhooks/message-status';
 import { requireVonageSignature } from './webhooks/signature-check';
@@ -48,6 +49,8 @@ export interface AppDeps {
   payloadCodec?: PayloadCodec;
   /** The Temporal Web UI's URL: its origin may call /v1/codec from the operator's browser (CORS). */
   temporalUiUrl?: string;
+  /** Development only: /v1/codec/local decodes for a Web UI on this machine without a key (src/codec/codec-routes.ts). */
+  isLocalUiCodecOpen?: boolean;
   /** How long a STOP webhook waits for a text already at the provider before it answers 503 (default 5 s). */
   stopSettleTimeoutMs?: number;
 }
@@ -57,6 +60,14 @@ const WEBHOOK_BODY_LIMIT = '64kb';
 const API_BODY_LIMIT = '256kb';
 /** Well under Vonage's 15 s response timeout, so a STOP that must wait still gets its answer (200 or 503) back. */
 const DEFAULT_STOP_SETTLE_TIMEOUT_MS = 5_000;
+
+/**
+ * The request's path as the client sent it, without the query string (it can carry a phone number). Express rewrites
+ * req.url inside mounted routers, and the response is logged from there; originalUrl keeps the whole path.
+ */
+function pathOf(req: { url?: string; originalUrl?: string }): string {
+  return (req.originalUrl ?? req.url ?? '').split('?')[0]!;
+}
 
 /** Builds the Express app. It never listens and never reads the environment. */
 export function createApp(deps: AppDeps): Express {
@@ -89,11 +100,18 @@ export function createApp(deps: AppDeps): Express {
       },
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // The message alone reads as a line at a terminal (src/logger.ts); the fields stay for JSON consumers.
+      customSuccessMessage: (req, res, responseTime) =>
+        `${req.method} ${pathOf(req)} ${res.statusCode} ${Math.round(responseTime)} ms`,
+      customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode} failed`,
     }),
   );
 
   const metrics = createApiMetrics(() => messages.serviceFigures());
   app.use(metrics.httpMetrics);
+  const openApiDocument = buildOpenApiDocument();
+  // The codec's paths answer the Temporal Web UI's CORS preflight themselves (src/codec/codec-routes.ts).
+  app.use(rejectUndeclaredMethods(openApiDocument.paths, ['/v1/codec/decode', '/v1/codec/encode']));
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -116,7 +134,6 @@ export function createApp(deps: AppDeps): Express {
   });
 
   // Public, like /healthz: the document describes the interface, never an account's data.
-  const openApiDocument = buildOpenApiDocument();
   const docsPage = renderDocsPage(openApiDocument);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
@@ -171,6 +188,7 @@ export function createApp(deps: AppDeps): Express {
       codec: deps.payloadCodec,
       accounts,
       temporalUiUrl: deps.temporalUiUrl,
+      isLocalUiCodecOpen: deps.isLocalUiCodecOpen,
       logger: deps.logger,
       rateLimit: rateLimits.api,
     }),
@@ -193,7 +211,7 @@ export function createApp(deps: AppDeps): Express {
     requireRole('admin', 'agent'),
     doNotContactRouter({ client: deps.client, doNotContact, phoneHashKey: deps.phoneHashKey }),
   );
-  api.use('/settings', requireRole('admin', 'agent'), settingsRouter({ accounts }));
+  api.use('/settings', requireRole('admin', 'agent'), settingsRouter({ accounts, messages, client: deps.client }));
   api.use('/templates', requireRole('admin', 'agent'), templatesRouter({ templates }));
   api.use('/consent-events', requireRole('admin', 'agent'), consentEventsRouter({ messages }));
   app.use('/v1', api);

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './api/rate-limits';
 import { parsePayloadEncryptionKeys, type PayloadEncryptionKey } from './codec/encryption-codec';
@@ -36,12 +38,13 @@ const perMinuteSchema = (fallback: number) =>
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: optionalString.pipe(z.enum(['auto', 'json', 'pretty']).default('auto')),
   PORT: portSchema.default(3000),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
   API_RATE_LIMIT_PER_MINUTE: perMinuteSchema(DEFAULT_RATE_LIMITS.apiPerMinute),
   API_SENDS_RATE_LIMIT_PER_MINUTE: perMinuteSchema(DEFAULT_RATE_LIMITS.sendsPerMinute),
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sms_consent'),
+  DATABASE_URL: optionalString.pipe(z.url().optional()),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_API_KEY: optionalString,
@@ -61,6 +64,8 @@ const envSchema = z.object({
   WEBHOOK_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   WORKER_METRICS_ADDRESS: optionalString,
   SEND_RECONCILE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
+  // Quiet hours are the law; `off` exists for test suites and the benchmark, which run at any hour of the day.
+  QUIET_HOURS: z.enum(['enforce', 'off']).default('enforce'),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   // The SDK turns 1 into 2 with a warning, so refuse it here rather than run with a value nobody set.
   WORKER_MAX_CACHED_WORKFLOWS: optionalString.pipe(
@@ -78,6 +83,8 @@ const envSchema = z.object({
 export interface Config {
   nodeEnv: 'development' | 'test' | 'production';
   logLevel: string;
+  /** json, pretty (one coloured line per event), or auto: pretty when stdout is a terminal (src/logger.ts). */
+  logFormat: LogFormat;
   port: number;
   host: string;
   /** Where Vonage reaches our webhooks; the sandbox posts here. */
@@ -85,6 +92,8 @@ export interface Config {
   /** Per API key and API process: requests a minute on /v1, and sends on top of that (src/api/rate-limits.ts). */
   rateLimits: RateLimits;
   databaseUrl: string;
+  /** DATABASE_URL is unset, so databaseUrl is the local default; `make start` may then run an embedded Postgres. */
+  isDefaultDatabase: boolean;
   temporal: {
     address: string;
     namespace: string;
@@ -120,12 +129,35 @@ export interface Config {
   workerMaxCachedWorkflows?: number;
   /** How long a send whose outcome is unknown waits for Vonage's status callback before it is failed (never resent). */
   sendReconcileWindowMs: number;
+  /** False only in tests and the benchmark (QUIET_HOURS=off): texts then go out at any hour. */
+  isQuietHoursEnforced: boolean;
   /** host:port where the worker serves the Temporal SDK's Prometheus metrics; off when unset. */
   workerMetricsAddress?: string;
 }
 
+/** How log lines are written; see Config.logFormat. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/** The local Postgres of a development machine: the server on 127.0.0.1:5432, or the one `make start` embeds there. */
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sms_consent';
+
+/**
+ * process.env over the values of `.env` in the working directory, when there is one (the environment wins, as with
+ * Node's --env-file). Read here rather than with `node --env-file-if-exists=.env`, because Node then prints
+ * ".env not found. Continuing without it." from every process when the file is absent, which is the usual case.
+ */
+export function readEnvironment(file = '.env'): NodeJS.ProcessEnv {
+  if (!existsSync(file)) return process.env;
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...process.env };
+}
+
+/** The environment of a child process: this one's (without .env, which the child reads itself) plus `overrides`. */
+export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}
+
 /** Reads and validates the environment; throws one Error naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
@@ -159,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   if (e.NODE_ENV === 'production') {
+    if (e.QUIET_HOURS === 'off') problems.push('  QUIET_HOURS: production must enforce quiet hours');
     if (isSandbox) problems.push('  VONAGE_API_KEY/VONAGE_APPLICATION_ID: production needs real Vonage credentials');
     if (e.VONAGE_SIGNATURE_SECRET === DEV_SIGNATURE_SECRET) {
       problems.push('  VONAGE_SIGNATURE_SECRET: production must not use the development default');
@@ -182,11 +215,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     port: e.PORT,
     host: e.HOST,
     publicBaseUrl,
     rateLimits: { apiPerMinute: e.API_RATE_LIMIT_PER_MINUTE, sendsPerMinute: e.API_SENDS_RATE_LIMIT_PER_MINUTE },
-    databaseUrl: e.DATABASE_URL,
+    databaseUrl: e.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    isDefaultDatabase: e.DATABASE_URL === undefined,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -212,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     sendReconcileWindowMs: e.SEND_RECONCILE_WINDOW_MS,
+    isQuietHoursEnforced: e.QUIET_HOURS === 'enforce',
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
   };
   return deepFreeze(config);

@@ -1,12 +1,56 @@
 import { z } from 'zod';
-import {
-  OPERATIONS,
-  REQUEST_SCHEMAS,
-  RESPONSE_SCHEMAS,
-  type ErrorStatus,
-  type MediaSpec,
-  type OperationSpec,
-} from './openapi/operations';
+import { appOpenApi } from './app.openapi';
+import { consentEventsOpenApi } from './api/consent-events.openapi';
+import { doNotContactOpenApi } from './api/do-not-contact.openapi';
+import { leadsOpenApi } from './api/leads.openapi';
+import { messagesOpenApi } from './api/messages.openapi';
+import { recentMessagesOpenApi } from './api/recent-messages.openapi';
+import { settingsOpenApi } from './api/settings.openapi';
+import { templatesOpenApi } from './api/templates.openapi';
+import { codecOpenApi } from './codec/codec-routes.openapi';
+import { consoleOpenApi } from './console.openapi';
+import type { ErrorStatus, MediaSpec, OperationSpec, RouterOpenApi } from './openapi/operation-spec';
+import { errorSchema, webhookErrorSchema } from './openapi/response-schemas';
+import { webhooksOpenApi } from './webhooks/webhooks.openapi';
+
+/** Every router's registry, in the order the docs page shows them. */
+const ROUTERS: readonly RouterOpenApi[] = [
+  messagesOpenApi,
+  recentMessagesOpenApi,
+  leadsOpenApi,
+  doNotContactOpenApi,
+  consentEventsOpenApi,
+  settingsOpenApi,
+  templatesOpenApi,
+  codecOpenApi,
+  webhooksOpenApi,
+  appOpenApi,
+  consoleOpenApi,
+];
+
+/** The HTTP interface: every router's operations. */
+export const OPERATIONS: readonly OperationSpec[] = ROUTERS.flatMap((router) => router.operations);
+
+/** Request schemas by component name: each is the schema a route validates with. */
+export const REQUEST_SCHEMAS = mergeSchemas(ROUTERS.map((router) => router.requestSchemas ?? {}));
+
+/** Response schemas by component name; the error bodies are shared by every router. */
+export const RESPONSE_SCHEMAS = mergeSchemas([
+  { Error: errorSchema, WebhookError: webhookErrorSchema },
+  ...ROUTERS.map((router) => router.responseSchemas ?? {}),
+]);
+
+/** One name, one schema: two routers may register the same component only if it is the same zod schema. */
+function mergeSchemas(parts: Record<string, z.ZodType>[]): Record<string, z.ZodType> {
+  const merged: Record<string, z.ZodType> = {};
+  for (const part of parts) {
+    for (const [name, schema] of Object.entries(part)) {
+      if (merged[name] && merged[name] !== schema) throw new Error(`two schemas are registered as ${name}`);
+      merged[name] = schema;
+    }
+  }
+  return merged;
+}
 
 /** A JSON Schema (2020-12), as OpenAPI 3.1 embeds it. */
 export type JsonSchema = Record<string, unknown>;
@@ -25,6 +69,9 @@ export interface OpenApiParameter {
   in: 'path' | 'query';
   required: boolean;
   description?: string;
+  /** For an object parameter: `form` + `explode` sends each property as its own `name=value` pair. */
+  style?: 'form';
+  explode?: boolean;
   schema: JsonSchema;
 }
 
@@ -79,8 +126,8 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, { schema: z.ZodType; io:
 };
 
 const SCHEMA_REF_PREFIX = '#/components/schemas/';
-const ERROR_SCHEMA: keyof typeof RESPONSE_SCHEMAS = 'Error';
-const WEBHOOK_ERROR_SCHEMA: keyof typeof RESPONSE_SCHEMAS = 'WebhookError';
+const ERROR_SCHEMA = 'Error';
+const WEBHOOK_ERROR_SCHEMA = 'WebhookError';
 const JSON_SCHEMA_TARGET = 'draft-2020-12';
 
 const TAGS = [
@@ -148,7 +195,7 @@ const BAD_REQUEST_EXAMPLE = {
 };
 
 /**
- * Builds the OpenAPI 3.1 document of the whole HTTP interface from the route table in src/openapi/operations.ts.
+ * Builds the OpenAPI 3.1 document of the whole HTTP interface from the registry beside each router (`*.openapi.ts`).
  * Request schemas are the zod schemas the routes validate with, converted to JSON Schema 2020-12.
  */
 export function buildOpenApiDocument(): OpenApiDocument {
@@ -271,14 +318,25 @@ function pathParameters(spec: OperationSpec): OpenApiParameter[] {
   }));
 }
 
-/** A zod object of query parameters becomes one parameter per property. */
+/** A zod object of query parameters becomes one parameter per property, or one object parameter (`objectName`). */
 function queryParameters(spec: OperationSpec): OpenApiParameter[] {
   if (!spec.query) return [];
-  const { descriptions } = spec.query;
+  const { descriptions, objectName } = spec.query;
   const object = toJsonSchema(spec.query.schema, 'input') as {
     properties?: Record<string, JsonSchema>;
     required?: string[];
   };
+  if (objectName) {
+    for (const [name, schema] of Object.entries(object.properties ?? {})) {
+      if (descriptions[name]) schema.description = descriptions[name];
+    }
+    const description = Object.entries(descriptions)
+      .map(([name, text]) => `\`${name}\`: ${text}`)
+      .join('; ');
+    return [
+      { name: objectName, in: 'query', required: false, description, style: 'form', explode: true, schema: object },
+    ];
+  }
   return Object.entries(object.properties ?? {}).map(([name, schema]) => ({
     name,
     in: 'query',

@@ -11,7 +11,7 @@ import { connectClient } from './temporal';
 /** Entry point: load config, connect to Temporal and Postgres, listen; on SIGTERM stop accepting and drain. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, name: 'api' });
+  const logger = createLogger({ level: config.logLevel, name: 'api', format: config.logFormat });
   const knex = createKnex({ databaseUrl: config.databaseUrl });
   const client = await connectClient(config.temporal);
   const app = createApp({
@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     webhookMaxAgeSeconds: config.webhookMaxAgeSeconds,
     payloadCodec: new EncryptionCodec(config.temporal.payloadEncryptionKeys),
     temporalUiUrl: config.temporal.uiUrl,
+    // Production and tests keep decoding for operator keys; `make start` (development) serves its own Web UI.
+    isLocalUiCodecOpen: config.nodeEnv === 'development',
     rateLimits: config.rateLimits,
   });
   const server = createServer(app);

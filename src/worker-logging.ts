@@ -45,11 +45,17 @@ export function activityAttemptLogging(logger: Logger): ActivityInterceptorsFact
 
 const PINO_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
-/** The Temporal SDK's own logger (workflow `log`, activity `log`, worker lifecycle) writing through pino. */
-export function temporalLoggerFor(logger: Logger): DefaultLogger {
-  const level =
-    logger.level === 'silent' ? 'ERROR' : (logger.level.toUpperCase() as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR');
-  const sdkLevel = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level) ? level : 'INFO';
+type SdkLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+const SDK_LEVELS: readonly SdkLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/**
+ * The Temporal SDK's own logger (workflow `log`, activity `log`, worker lifecycle) writing through pino, at the pino
+ * logger's level or at `minimumLevel` when that is higher.
+ */
+export function temporalLoggerFor(logger: Logger, minimumLevel: SdkLevel = 'TRACE'): DefaultLogger {
+  const level = logger.level === 'silent' ? 'ERROR' : (logger.level.toUpperCase() as SdkLevel);
+  const loggerLevel = SDK_LEVELS.includes(level) ? level : 'INFO';
+  const sdkLevel = SDK_LEVELS[Math.max(SDK_LEVELS.indexOf(loggerLevel), SDK_LEVELS.indexOf(minimumLevel))]!;
   return new DefaultLogger(sdkLevel, (entry: LogEntry) => {
     logger[PINO_LEVEL[entry.level]]({ ...entry.meta, sdk: 'temporal' }, entry.message);
   });

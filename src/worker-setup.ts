@@ -1,8 +1,10 @@
+import type { SendPlanner } from '../activities';
+import { planSend } from './sending-window/plan-send';
 import type { PayloadCodec } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { createActivities } from '../activities';
-import { ConsentRepository } from './db/consent-repository';
+import { OutboxRepository } from './db/outbox-repository';
 import { createVonageClient, VonageSmsGateway, type VonageOptions } from './vonage/sms-gateway';
 import { TASK_QUEUE } from './temporal';
 import type { Logger } from 'pino';
@@ -23,6 +25,8 @@ export interface WorkerSetup {
   maxCachedWorkflows?: number;
   /** Structured logger for one line per activity attempt. */
   logger?: Logger;
+  /** Quiet hours; the real planner unless a test suite that runs at any hour passes `sendAtAnyHour`. */
+  planSend?: SendPlanner;
   /** Pre-built workflow bundle (tests build one per file); otherwise bundled from workflows/. */
   workflowBundle?: { code: string };
 }
@@ -35,9 +39,10 @@ export const MAX_CONCURRENT_LOCAL_ACTIVITIES = 8;
 /** Creates the Worker with real activities: Postgres through knex, Vonage through the SDK. */
 export async function createWorker(setup: WorkerSetup): Promise<Worker> {
   const activities = createActivities({
-    store: new ConsentRepository(setup.knex, setup.lockKnex),
+    store: new OutboxRepository(setup.knex, setup.lockKnex),
     sms: new VonageSmsGateway(createVonageClient(setup.vonage)),
     reconcileWindowMs: setup.reconcileWindowMs ?? 10 * 60 * 1000,
+    planSend: setup.planSend ?? planSend,
   });
   return Worker.create({
     connection: setup.connection,

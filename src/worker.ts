@@ -1,4 +1,5 @@
-import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { planSend, sendAtAnyHour } from './sending-window/plan-send';
+import { Runtime, bundleWorkflowCode, makeTelemetryFilterString } from '@temporalio/worker';
 import { EncryptionCodec } from './codec/encryption-codec';
 import { loadConfig } from './config';
 import { createKnex } from './db/knex';
@@ -10,7 +11,7 @@ import { temporalLoggerFor } from './worker-logging';
 /** Entry point: build knex + Vonage, create the activities, run the Worker until SIGTERM, then drain. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, name: 'worker' });
+  const logger = createLogger({ level: config.logLevel, name: 'worker', format: config.logFormat });
   Runtime.install({
     logger: temporalLoggerFor(logger),
     telemetryOptions: {
@@ -24,9 +25,17 @@ async function main(): Promise<void> {
     poolMax: MAX_CONCURRENT_ACTIVITIES + MAX_CONCURRENT_LOCAL_ACTIVITIES,
   });
   const lockKnex = createKnex({ databaseUrl: config.databaseUrl, poolMax: MAX_CONCURRENT_ACTIVITIES });
+  // Bundled here rather than by Worker.create, whose bundler logs webpack's multi-line report at INFO on every
+  // start; a warning-level logger keeps webpack's warnings and errors and drops the report.
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    logger: temporalLoggerFor(logger, 'WARN'),
+  });
+  logger.info({ sizeKb: Math.round(workflowBundle.code.length / 1024) }, 'workflow bundle built');
   const connection = await connectWorker(config.temporal);
   try {
     const worker = await createWorker({
+      workflowBundle,
       connection,
       namespace: config.temporal.namespace,
       knex,
@@ -35,6 +44,7 @@ async function main(): Promise<void> {
       payloadCodec: new EncryptionCodec(config.temporal.payloadEncryptionKeys),
       shutdownGraceMs: config.workerShutdownGraceMs,
       reconcileWindowMs: config.sendReconcileWindowMs,
+      planSend: config.isQuietHoursEnforced ? planSend : sendAtAnyHour,
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
       logger,
     });

@@ -2,12 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { MessagesRepository } from '../db/messages-repository';
 import { HttpError, validationError } from '../errors';
-import { toE164 } from '../phone';
+import { phoneInputSchema, toE164 } from '../phone';
 import { principalOf } from './auth';
 
 const EXPORT_PAGE = 1000;
 /** Query of GET /v1/consent-events/export. */
-export const consentExportQuerySchema = z.object({ phone: z.string().trim().min(1).max(32) });
+export const consentExportQuerySchema = z.object({ phone: phoneInputSchema });
 
 /**
  * GET /v1/consent-events/export?phone=: the number's full consent history (every ledger row, oldest first) as

@@ -12,26 +12,36 @@ import {
 } from '../db/do-not-contact-repository';
 import { signalDoNotContactChanged } from '../consent/signal-number';
 import { HttpError, validationError } from '../errors';
-import { phoneKeyOf, toE164 } from '../phone';
+import { phoneInputSchema, phoneKeyOf, toE164 } from '../phone';
 import { principalOf, requireRole } from './auth';
+import { AT_LEAST_3_TRIMMED, AT_LEAST_3_TRIMMED_MESSAGE, NO_NUL, NO_NUL_MESSAGE } from './text-rules';
 
 const SOURCES = ['sms', 'phone_call', 'email', 'web', 'operator'] as const;
 const MAX_IMPORT_ROWS = 100_000;
 /** Body of POST /v1/do-not-contact. */
 export const addDoNotContactSchema = z
   .object({
-    phone: z.string().trim().min(1).max(32),
+    phone: phoneInputSchema,
     source: z.enum(SOURCES),
-    reason: z.string().trim().max(500).optional(),
+    reason: z.string().trim().max(500).regex(NO_NUL, NO_NUL_MESSAGE).optional(),
   })
   .strict();
 /** Body of DELETE /v1/do-not-contact. */
 export const removeDoNotContactSchema = z
-  .object({ phone: z.string().trim().min(1).max(32), reason: z.string().trim().min(3).max(500) })
+  .object({
+    phone: phoneInputSchema,
+    reason: z
+      .string()
+      .trim()
+      .min(3)
+      .max(500)
+      .regex(AT_LEAST_3_TRIMMED, AT_LEAST_3_TRIMMED_MESSAGE)
+      .regex(NO_NUL, NO_NUL_MESSAGE),
+  })
   .strict();
 /** Query of GET /v1/do-not-contact: one number (`phone`), or a page of the list. */
 export const doNotContactQuerySchema = z.object({
-  phone: z.string().trim().min(1).max(32).optional(),
+  phone: phoneInputSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
 });

@@ -12,22 +12,20 @@ import type { AccountsRepository } from '../db/accounts-repository';
 import type { MessagesRepository } from '../db/messages-repository';
 import { consentWorkflowStartOptions } from '../consent/workflow-start';
 import { HttpError, validationError } from '../errors';
-import { phoneKeyOf, toE164 } from '../phone';
+import { phoneInputSchema, phoneKeyOf, toE164 } from '../phone';
 import { renderTemplate } from '../consent/render-template';
 import { fitsWithFooter, FOOTER, MAX_BODY_LENGTH, MAX_SENT_TEXT_LENGTH } from '../consent/footer';
 import type { TemplatesRepository } from '../db/templates-repository';
+import { isValidTimeZone } from '../sending-window/sending-window';
 import { principalOf } from './auth';
+import { NO_NUL, NO_NUL_MESSAGE, NOT_BLANK, NOT_BLANK_MESSAGE } from './text-rules';
 
 /** Said whenever a text is too long, so the caller learns the limit and why it is below Vonage's own. */
 export const TEXT_TOO_LONG_MESSAGE =
   `the text is longer than ${MAX_BODY_LENGTH} characters: an SMS is at most ${MAX_SENT_TEXT_LENGTH} characters, ` +
   `and the ${FOOTER.length + 1}-character opt-out footer ("${FOOTER}") is added to every text`;
-/**
- * Postgres text cannot hold NUL (0x00). Refused here, because past this route the text goes to the workflow,
- * whose activity would retry the failing insert forever and hold up every later text to the number.
- */
-const hasNoNul = (text: string) => !text.includes('\u0000');
-const NO_NUL = 'must not contain NUL characters';
+// NUL is refused here because past this route the text goes to the workflow, whose activity would retry the
+// failing insert forever and hold up every later text to the number.
 
 /** Body of POST /v1/messages: a composed `body`, or a `templateId` with its `variables`. */
 export const queueMessageSchema = z
@@ -38,13 +36,34 @@ export const queueMessageSchema = z
       .min(1)
       .max(128)
       .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only'),
-    phone: z.string().trim().min(1).max(32),
-    body: z.string().min(1).max(MAX_BODY_LENGTH, TEXT_TOO_LONG_MESSAGE).refine(hasNoNul, NO_NUL).optional(),
+    phone: phoneInputSchema,
+    body: z.string().min(1).max(MAX_BODY_LENGTH, TEXT_TOO_LONG_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE).optional(),
     templateId: z.uuid().optional(),
     variables: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(500).refine(hasNoNul, NO_NUL))
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(500).regex(NO_NUL, NO_NUL_MESSAGE))
       .optional(),
-    idempotencyKey: z.string().trim().min(1).max(200).refine(hasNoNul, NO_NUL).optional(),
+    idempotencyKey: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(NO_NUL, NO_NUL_MESSAGE)
+      .regex(NOT_BLANK, NOT_BLANK_MESSAGE)
+      .optional(),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(isValidTimeZone, 'must be an IANA time zone, e.g. America/Chicago')
+      // For the OpenAPI document: the zones the runtime knows by their canonical names (Intl also reads aliases).
+      .meta({ enum: Intl.supportedValuesOf('timeZone') })
+      .optional()
+      .describe("the lead's IANA time zone, from the CRM's address; wins over the number's area code for quiet hours"),
+    state: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter US state code, e.g. TX')
+      .transform((code) => code.toUpperCase())
+      .optional()
+      .describe("the lead's US state (two letters); the state's quiet-hours rules apply on top of the window"),
   })
   .strict()
   .refine((value) => (value.body === undefined) !== (value.templateId === undefined), {
@@ -52,6 +71,13 @@ export const queueMessageSchema = z
   })
   .refine((value) => value.variables === undefined || value.templateId !== undefined, {
     message: 'variables go with templateId',
+  })
+  // The two refinements above, as JSON Schema for the OpenAPI document (zod cannot derive it from a refinement).
+  .meta({
+    oneOf: [
+      { required: ['body'], properties: { templateId: false, variables: false } },
+      { required: ['templateId'], properties: { body: false } },
+    ],
   });
 
 /** Dependencies of the messages routes. */
@@ -108,6 +134,8 @@ export function messagesRouter(deps: MessagesRouteDeps): Router {
           templateId: input.templateId,
           idempotencyKey: input.idempotencyKey,
           actor: principal.keyId,
+          ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+          ...(input.state ? { state: input.state } : {}),
         },
       ],
       updateId: messageId,
@@ -121,6 +149,7 @@ export function messagesRouter(deps: MessagesRouteDeps): Router {
       status: result.status,
       optIn: result.optIn,
       reason: result.reason,
+      sendAt: result.sendAt,
       duplicate: result.isDuplicate,
     });
   });

@@ -28,7 +28,9 @@ export const recentMessagesQuerySchema = z
   })
   .refine((value) => value.status === undefined || value.optIn === undefined, {
     message: 'give status or optIn, not both',
-  });
+  })
+  // The refinement above, as JSON Schema for the OpenAPI document.
+  .meta({ not: { required: ['status', 'optIn'] } });
 
 /** 200 of GET /v1/messages. */
 export const recentMessagesResultSchema = z.object({

@@ -1,4 +1,9 @@
 import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { MessagesRepository } from '../db/messages-repository';
+import { signalSendingWindowChanged } from '../consent/signal-number';
+import { validateAccountWindow, type AccountWindow } from '../sending-window/sending-window';
+import { WEEKDAYS } from '../sending-window/state-rules';
 import { z } from 'zod';
 import type { AccountsRepository } from '../db/accounts-repository';
 import {
@@ -11,12 +16,30 @@ import {
 import { REPLY_LANGUAGES, type ReplyLanguage } from '../../workflows/inbound-keywords';
 import { HttpError, validationError } from '../errors';
 import { principalOf, requireRole } from './auth';
+import { NO_NUL, NO_NUL_MESSAGE, NOT_BLANK, NOT_BLANK_MESSAGE } from './text-rules';
 
 /** Body of PUT /v1/settings/:name (an account text); the text rules are checked after parsing. */
-export const accountTextSchema = z.object({ template: z.string().max(2000) }).strict();
+export const accountTextSchema = z
+  .object({ template: z.string().max(2000).regex(NOT_BLANK, NOT_BLANK_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE) })
+  .strict();
+/** Body of PUT /v1/settings/sending-window; the window rules are checked after parsing. */
+export const sendingWindowSchema = z
+  .object({
+    start: z.string().describe("'HH:MM' in the recipient's local time, 24-hour; not before 08:00"),
+    end: z.string().describe("'HH:MM', exclusive; not after 21:00 and later than start"),
+    noSendDays: z
+      .array(z.enum(WEEKDAYS))
+      .max(6)
+      .optional()
+      .describe('weekdays on which nothing is sent (sun … sat); at least one day must stay open'),
+  })
+  .strict();
+
 /** Body of PUT /v1/settings/a2p. */
 export const a2pStatusSchema = z.object({ status: z.enum(['unverified', 'pending', 'verified', 'failed']) }).strict();
-const keywordList = z.array(z.string().trim().min(1).max(40)).max(50);
+const keywordList = z
+  .array(z.string().trim().min(1).max(40).regex(NOT_BLANK, NOT_BLANK_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE))
+  .max(50);
 /** Body of PUT /v1/settings/messaging. */
 export const messagingSettingsSchema = z
   .object({
@@ -29,6 +52,12 @@ export const messagingSettingsSchema = z
   .strict();
 
 const isAccountText = (name: string): name is AccountTextName => Object.hasOwn(ACCOUNT_TEXTS, name);
+
+const windowView = (window: AccountWindow) => ({
+  start: window.start,
+  end: window.end,
+  noSendDays: window.noSendDays ?? [],
+});
 
 function accountTextName(raw: unknown): AccountTextName {
   const name = String(raw);
@@ -53,7 +82,11 @@ function languageOf(raw: unknown, name: AccountTextName): ReplyLanguage {
  * admins write; the answers also per `language`),
  * the A2P 10DLC status (admins only) and messaging settings (hold limit, extra keywords; admins write).
  */
-export function settingsRouter(deps: { accounts: AccountsRepository }): Router {
+export function settingsRouter(deps: {
+  accounts: AccountsRepository;
+  messages: MessagesRepository;
+  client: Client;
+}): Router {
   const router = Router();
 
   const loadAccount = async (accountId: string) => {
@@ -72,6 +105,29 @@ export function settingsRouter(deps: { accounts: AccountsRepository }): Router {
     const principal = principalOf(res);
     await deps.accounts.setA2pStatus(principal.accountId, parsed.data.status, principal.keyId);
     res.json({ status: parsed.data.status });
+  });
+
+  router.get('/sending-window', async (_req, res) => {
+    const account = await loadAccount(principalOf(res).accountId);
+    res.json(windowView(account.sendingWindow));
+  });
+  router.put('/sending-window', requireRole('admin'), async (req, res) => {
+    const parsed = sendingWindowSchema.safeParse(req.body);
+    if (!parsed.success) throw validationError(parsed.error);
+    const checked = validateAccountWindow(parsed.data);
+    if (!checked.ok) {
+      throw new HttpError(400, 'invalid_sending_window', checked.message, [{ path: 'body', message: checked.message }]);
+    }
+    const principal = principalOf(res);
+    await deps.accounts.setSendingWindow(principal.accountId, checked.window, principal.keyId);
+    // Texts already waiting for the old window are planned again by their numbers' workflows: a wider window may
+    // make them due now, a narrower one later. Each number is told once; the answer does not wait for them.
+    const numbers = await deps.messages.numbersWithScheduledTexts(principal.accountId);
+    const changedAt = new Date().toISOString();
+    for (const number of numbers) {
+      await signalSendingWindowChanged(deps.client, { accountId: principal.accountId, ...number }, { changedAt });
+    }
+    res.json({ ...windowView(checked.window), replanned: numbers.length });
   });
 
   router.get('/messaging', async (_req, res) => {

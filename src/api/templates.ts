@@ -5,16 +5,19 @@ import { previewText } from '../consent/template-rules';
 import { templateVariables } from '../consent/render-template';
 import { HttpError, validationError } from '../errors';
 import { principalOf, requireRole } from './auth';
+import { NO_NUL, NO_NUL_MESSAGE, NOT_BLANK, NOT_BLANK_MESSAGE } from './text-rules';
 
-const name = z.string().trim().min(1).max(100);
-const body = z.string().trim().min(1).max(1500);
+const name = z.string().trim().min(1).max(100).regex(NOT_BLANK, NOT_BLANK_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE);
+const body = z.string().trim().min(1).max(1500).regex(NOT_BLANK, NOT_BLANK_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE);
 /** Body of POST /v1/templates. */
 export const createTemplateSchema = z.object({ name, body }).strict();
 /** Body of PUT /v1/templates/:templateId. */
 export const updateTemplateSchema = z
   .object({ name: name.optional(), body: body.optional() })
   .strict()
-  .refine((value) => value.name !== undefined || value.body !== undefined, 'give name or body');
+  .refine((value) => value.name !== undefined || value.body !== undefined, 'give name or body')
+  // The refinement above, as JSON Schema for the OpenAPI document.
+  .meta({ minProperties: 1 });
 /** The `:templateId` path parameter of /v1/templates. */
 export const templateIdSchema = z.uuid();
 

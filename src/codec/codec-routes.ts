@@ -8,8 +8,12 @@ import type { AccountsRepository } from '../db/accounts-repository';
 import { HttpError, validationError } from '../errors';
 import { PayloadCodecError } from './encryption-codec';
 
-// Proto3 JSON bytes: standard or URL-safe base64.
-const protoBytes = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
+// Proto3 JSON bytes: standard or URL-safe base64, exactly as the decoder behind JSONToPayload reads it: whole
+// groups of four, then two or three more, after which an '=' ends the value. A lone sixth-bit character, or an '='
+// where no group can end, is refused, so such a payload fails validation (with its path) rather than the decoder.
+const protoBytes = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2,3}(?:=[\s\S]*)?)?$/, 'must be base64');
 const payloadJson = z.looseObject({
   metadata: z.record(z.string(), protoBytes).nullish(),
   data: protoBytes.nullish(),
@@ -34,6 +38,11 @@ export interface CodecRouterDeps {
   accounts: AccountsRepository;
   /** The Temporal Web UI's URL; its origin may call these routes from the browser. */
   temporalUiUrl?: string;
+  /**
+   * Development only: also serve /local/decode and /local/encode for a Web UI on a loopback origin, without a key
+   * (see localUiOnly). Never set in production, where decoding stays with operator keys.
+   */
+  isLocalUiCodecOpen?: boolean;
   logger: Logger;
   /** The API's per-key limiter; a session form post, which has no key yet, is counted by client IP. */
   rateLimit: RequestHandler;
@@ -47,7 +56,8 @@ export interface CodecRouterDeps {
  */
 export function codecRouter(deps: CodecRouterDeps): Router {
   const router = Router();
-  router.use(allowTemporalUi(deps.temporalUiUrl));
+  const localUiOrigins = deps.isLocalUiCodecOpen ? loopbackOrigins(deps.temporalUiUrl) : new Set<string>();
+  router.use(allowTemporalUi(deps.temporalUiUrl, localUiOrigins));
   router.get('/session', (_req, res) => {
     res.type('html').send(sessionPage());
   });
@@ -71,10 +81,9 @@ export function codecRouter(deps: CodecRouterDeps): Router {
     res.type('html').send(sessionPage(undefined, true));
   });
   router.use(express.json({ limit: CODEC_BODY_LIMIT }));
-  router.use(keyFromCookie, requireApiKey(deps.accounts), requireRole('operator'), deps.rateLimit);
 
   const handle =
-    (direction: 'encode' | 'decode'): RequestHandler =>
+    (direction: 'encode' | 'decode', via: 'operator' | 'local-ui'): RequestHandler =>
     async (req, res) => {
       if (!deps.codec) throw new HttpError(404, 'not_found', 'no payload codec is configured');
       const parsed = codecPayloadsSchema.safeParse(req.body);
@@ -92,22 +101,58 @@ export function codecRouter(deps: CodecRouterDeps): Router {
         if (error instanceof PayloadCodecError) throw new HttpError(400, 'codec_failed', error.message);
         throw error;
       }
-      const principal = principalOf(res);
-      deps.logger.info(
-        {
-          audit: `codec_${direction}`,
-          accountId: principal.accountId,
-          keyId: principal.keyId,
-          namespace: req.get('x-namespace'),
-          payloads: payloads.length,
-        },
-        `payloads ${direction}d through the codec endpoint`,
-      );
+      const fields = { audit: `codec_${direction}`, namespace: req.get('x-namespace'), payloads: payloads.length };
+      if (via === 'operator') {
+        const principal = principalOf(res);
+        deps.logger.info(
+          { ...fields, accountId: principal.accountId, keyId: principal.keyId },
+          `payloads ${direction}d through the codec endpoint`,
+        );
+      } else {
+        // Every page of the local Web UI decodes; at info level that would bury the development terminal.
+        deps.logger.debug({ ...fields, via }, `payloads ${direction}d for the local Web UI`);
+      }
       res.json({ payloads: result.map((payload) => payloadToJSON(payload)) });
     };
-  router.post('/encode', handle('encode'));
-  router.post('/decode', handle('decode'));
+  if (deps.isLocalUiCodecOpen) {
+    const localOnly = localUiOnly(localUiOrigins);
+    router.post('/local/encode', localOnly, handle('encode', 'local-ui'));
+    router.post('/local/decode', localOnly, handle('decode', 'local-ui'));
+  }
+  router.use(keyFromCookie, requireApiKey(deps.accounts), requireRole('operator'), deps.rateLimit);
+  router.post('/encode', handle('encode', 'operator'));
+  router.post('/decode', handle('decode', 'operator'));
   return router;
+}
+
+const LOOPBACK_HOSTNAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * The origins of the Web UI in TEMPORAL_UI_URL under each loopback name, when it is on this machine: the dev server
+ * prints its UI as http://localhost:8233 while TEMPORAL_UI_URL says 127.0.0.1, and both are the same UI. None otherwise.
+ */
+function loopbackOrigins(temporalUiUrl: string | undefined): ReadonlySet<string> {
+  const ui = temporalUiUrl ? new URL(temporalUiUrl) : undefined;
+  if (!ui || !LOOPBACK_HOSTNAMES.includes(ui.hostname)) return new Set();
+  return new Set(LOOPBACK_HOSTNAMES.map((hostname) => `${ui.protocol}//${hostname}${ui.port ? `:${ui.port}` : ''}`));
+}
+
+/**
+ * The development codec (`make start` points the dev server's --ui-codec-endpoint here) answers only the Web UI
+ * configured in TEMPORAL_UI_URL, and only when that UI is on this machine: the browser's Origin must be that UI's, and
+ * the connection must come from loopback. A web page on any other origin cannot send that Origin header, so it cannot
+ * read decoded payloads through the operator's browser; a process on this machine could, but it can also read the
+ * development keys. Everything else gets 403.
+ */
+function localUiOnly(localUiOrigins: ReadonlySet<string>): RequestHandler {
+  return (req, _res, next) => {
+    const isLoopback = LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '');
+    if (!localUiOrigins.has(req.get('origin') ?? '') || !isLoopback) {
+      throw new HttpError(403, 'forbidden', 'this codec endpoint answers only the local Temporal Web UI');
+    }
+    next();
+  };
 }
 
 /**
@@ -156,12 +201,16 @@ function sessionPage(error?: string, isOpen = false): string {
  * (and Authorization when the operator presents a key) is preflighted, and the preflight carries no key, so it is
  * answered before the key check.
  */
-function allowTemporalUi(temporalUiUrl: string | undefined): RequestHandler {
-  const origin = temporalUiUrl ? new URL(temporalUiUrl).origin : undefined;
+function allowTemporalUi(temporalUiUrl: string | undefined, localUiOrigins: ReadonlySet<string>): RequestHandler {
+  const configuredOrigin = temporalUiUrl ? new URL(temporalUiUrl).origin : undefined;
   return (req, res, next) => {
+    const requestOrigin = req.get('origin') ?? '';
+    const isLocalUi = req.path.startsWith('/local/') && localUiOrigins.has(requestOrigin);
+    const origin = isLocalUi ? requestOrigin : configuredOrigin;
     if (origin) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Credentials', 'true');
+      if (localUiOrigins.size > 0) res.setHeader('Vary', 'Origin');
     }
     if (req.method !== 'OPTIONS') {
       next();

@@ -3,9 +3,11 @@ import {
   SMS_CONSENT_WORKFLOW_TYPE,
   doNotContactChangedSignal,
   inboundReceivedSignal,
+  sendingWindowChangedSignal,
   smsConsentWorkflowId,
   type DoNotContactChanged,
   type InboundReceived,
+  type SendingWindowChanged,
   type SmsConsentWorkflow,
 } from '../../workflows/sms-consent.contract';
 import { consentWorkflowStartOptions } from './workflow-start';
@@ -48,6 +50,24 @@ export async function signalInboundReply(
   await client.workflow.signalWithStart<SmsConsentWorkflow, [InboundReceived]>(SMS_CONSENT_WORKFLOW_TYPE, {
     ...consentWorkflowStartOptions({ ...number, workflowId }),
     signal: inboundReceivedSignal,
+    signalArgs: [event],
+  });
+}
+
+/**
+ * Tells a number's workflow that the account's sending window changed, so the texts it holds for the window are
+ * planned again. Only numbers with scheduled texts are told, and their workflows are running: a plain signal would
+ * do, but signal-with-start keeps one way in for every caller and cannot fail on a workflow that just closed.
+ */
+export async function signalSendingWindowChanged(
+  client: Client,
+  number: NumberOfAccount,
+  event: SendingWindowChanged,
+): Promise<void> {
+  const workflowId = smsConsentWorkflowId(number.accountId, number.phoneKey);
+  await client.workflow.signalWithStart<SmsConsentWorkflow, [SendingWindowChanged]>(SMS_CONSENT_WORKFLOW_TYPE, {
+    ...consentWorkflowStartOptions({ ...number, workflowId }),
+    signal: sendingWindowChangedSignal,
     signalArgs: [event],
   });
 }

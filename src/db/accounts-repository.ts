@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import type { KeywordOverrides } from '../../workflows/classify-inbound';
 import { defaultTemplates } from '../consent/default-templates';
 import { ACCOUNT_TEXTS, type AccountTextName } from '../consent/template-rules';
+import type { AccountWindow } from '../sending-window/sending-window';
+import type { Weekday } from '../sending-window/state-rules';
 import type { ReplyLanguage } from '../../workflows/inbound-keywords';
 
 /** A2P 10DLC registration status of an account. */
@@ -25,6 +27,8 @@ export interface Account {
   textsByLanguage: TextsByLanguage;
   holdLimitSeconds: number;
   keywords: KeywordOverrides;
+  /** Quiet hours: when texts may reach a lead, in the lead's local time (docs/quiet-hours.md). */
+  sendingWindow: AccountWindow;
 }
 
 /** An account's texts in languages other than its main one: `{ es: { 'help-reply': '…' } }`. */
@@ -56,7 +60,8 @@ export interface ApiKeySummary {
   revokedAt: string | null;
 }
 
-interface AccountRow {
+/** An `accounts` row as Postgres returns it; knex-shaped, so it never leaves src/db. */
+export interface AccountRow {
   id: string;
   name: string;
   sender_number: string;
@@ -69,6 +74,9 @@ interface AccountRow {
   texts_by_language: TextsByLanguage | null;
   hold_limit_seconds: string | number;
   keywords: KeywordOverrides | null;
+  sending_window_start: string;
+  sending_window_end: string;
+  no_send_days: Weekday[] | null;
 }
 
 /** API keys are random 32-byte secrets, so a plain SHA-256 is a sufficient one-way hash (no password stretching). */
@@ -254,6 +262,31 @@ export class AccountsRepository {
     });
   }
 
+  /** Replaces the account's sending window (validated by the caller); recorded in the ledger with old and new. */
+  async setSendingWindow(accountId: string, window: AccountWindow, actor: string): Promise<void> {
+    await this.knex.transaction(async (trx) => {
+      const before = await trx<AccountRow>('accounts')
+        .where({ id: accountId })
+        .forUpdate()
+        .first('sending_window_start', 'sending_window_end', 'no_send_days');
+      await trx('accounts')
+        .where({ id: accountId })
+        .update({
+          sending_window_start: window.start,
+          sending_window_end: window.end,
+          no_send_days: JSON.stringify(window.noSendDays ?? []),
+          updated_at: trx.fn.now(),
+        });
+      await appendAccountEvent(trx, accountId, 'settings_changed', actor, {
+        setting: 'sending-window',
+        previous: before
+          ? { start: before.sending_window_start, end: before.sending_window_end, noSendDays: before.no_send_days }
+          : null,
+        next: window,
+      });
+    });
+  }
+
   /** Hold limit and the account's own keywords; recorded in the ledger. */
   async setMessagingSettings(
     accountId: string,
@@ -306,5 +339,10 @@ function toAccount(row: AccountRow): Account {
     textsByLanguage: row.texts_by_language ?? {},
     holdLimitSeconds: Number(row.hold_limit_seconds),
     keywords: row.keywords ?? {},
+    sendingWindow: {
+      start: row.sending_window_start,
+      end: row.sending_window_end,
+      noSendDays: row.no_send_days ?? [],
+    },
   };
 }

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { lockNumberForListChange } from './consent-repository';
+import type { DoNotContactSource } from '../../workflows/sms-consent.contract';
+import {
+  addManyToDoNotContact,
+  addToDoNotContact,
+  removeFromDoNotContact,
+  type DoNotContactImportRow,
+  type DoNotContactRow,
+} from './do-not-contact';
 
-/** Where an entry came from. `sms` is a STOP reply; the rest are the FCC's "any reasonable means". */
-export type DoNotContactSource = 'sms' | 'phone_call' | 'email' | 'web' | 'operator' | 'carrier' | 'import';
+export type { DoNotContactSource };
 
 /** One number on the account's Do Not Contact list. */
 export interface DoNotContactEntry {
@@ -15,18 +21,13 @@ export interface DoNotContactEntry {
 }
 
 /** A row to import: already validated and normalised to E.164. */
-export interface ImportRow {
-  phone: string;
-  phoneKey: string;
-  source: DoNotContactSource;
-  reason?: string;
-}
+export type ImportRow = DoNotContactImportRow;
 
 const IMPORT_BATCH = 500;
 
 /**
- * The Do Not Contact list. Every change takes the number's lock (shared with senders) and appends a ledger row in
- * the same transaction, so the list and its evidence never disagree.
+ * The Do Not Contact list as the API and the CLI see it: reads, and one transaction per change around the list's
+ * one writer (do-not-contact.ts).
  */
 export class DoNotContactRepository {
   constructor(private readonly knex: Knex) {}
@@ -68,39 +69,31 @@ export class DoNotContactRepository {
     entry: { phone: string; phoneKey: string; source: DoNotContactSource; reason?: string; actor?: string },
   ): Promise<{ isNew: boolean; entry: DoNotContactEntry }> {
     return this.knex.transaction(async (trx) => {
-      await lockNumberForListChange(trx, accountId, entry.phone);
-      const inserted = await trx('do_not_contact')
-        .insert({
-          account_id: accountId,
-          phone: entry.phone,
-          phone_key: entry.phoneKey,
-          source: entry.source,
-          reason: entry.reason ?? null,
-          actor: entry.actor ?? null,
-        })
-        .onConflict(['account_id', 'phone'])
-        .ignore()
-        .returning('*');
-      if (inserted.length > 0) {
-        await trx('consent_events').insert(ledgerRow(accountId, entry.phone, 'do_not_contact_added', entry));
-      }
-      const row =
-        inserted[0] ?? (await trx('do_not_contact').where({ account_id: accountId, phone: entry.phone }).first());
-      return { isNew: inserted.length > 0, entry: toEntry(row) };
+      const added = await addToDoNotContact(trx, {
+        ...entry,
+        accountId,
+        causeKey: `api:${randomUUID()}`,
+        occurredAt: new Date().toISOString(),
+        details: { reason: entry.reason ?? null, via: 'api' },
+      });
+      const row = added ?? (await trx('do_not_contact').where({ account_id: accountId, phone: entry.phone }).first());
+      return { isNew: added !== undefined, entry: toEntry(row) };
     });
   }
 
   /** Removes a number with the recorded reason; false when it was not listed. */
   async remove(accountId: string, phone: string, removal: { reason: string; actor: string }): Promise<boolean> {
-    return this.knex.transaction(async (trx) => {
-      await lockNumberForListChange(trx, accountId, phone);
-      const removed = await trx('do_not_contact').where({ account_id: accountId, phone }).del();
-      if (removed === 0) return false;
-      await trx('consent_events').insert(
-        ledgerRow(accountId, phone, 'do_not_contact_removed', { source: 'operator', ...removal }),
-      );
-      return true;
-    });
+    return this.knex.transaction((trx) =>
+      removeFromDoNotContact(trx, {
+        accountId,
+        phone,
+        causeKey: `api:${randomUUID()}`,
+        source: 'operator',
+        actor: removal.actor,
+        occurredAt: new Date().toISOString(),
+        details: { reason: removal.reason, via: 'api' },
+      }),
+    );
   }
 
   /**
@@ -117,33 +110,11 @@ export class DoNotContactRepository {
       let added = 0;
       for (let start = 0; start < rows.length; start += IMPORT_BATCH) {
         const batch = rows.slice(start, start + IMPORT_BATCH);
-        const inserted = await trx('do_not_contact')
-          .insert(
-            batch.map((row) => ({
-              account_id: accountId,
-              phone: row.phone,
-              phone_key: row.phoneKey,
-              source: row.source,
-              reason: row.reason ?? null,
-              actor,
-            })),
-          )
-          .onConflict(['account_id', 'phone'])
-          .ignore()
-          .returning(['phone', 'source', 'reason']);
-        if (inserted.length > 0) {
-          await trx('consent_events').insert(
-            inserted.map((row: { phone: string; source: string; reason: string | null }) =>
-              ledgerRow(accountId, row.phone, 'do_not_contact_added', {
-                source: row.source,
-                reason: row.reason ?? undefined,
-                actor,
-                via: 'import',
-              }),
-            ),
-          );
-        }
-        added += inserted.length;
+        added += await addManyToDoNotContact(trx, accountId, batch, {
+          actor,
+          causeKey: () => `import:${randomUUID()}`,
+          details: { via: 'import' },
+        });
         await onProgress(Math.min(start + batch.length, rows.length));
       }
       return { added, alreadyListed: rows.length - added };
@@ -151,31 +122,13 @@ export class DoNotContactRepository {
   }
 }
 
-function ledgerRow(
-  accountId: string,
-  phone: string,
-  eventType: 'do_not_contact_added' | 'do_not_contact_removed',
-  details: { source: string; reason?: string; actor?: string; via?: string },
-) {
+function toEntry(row: DoNotContactRow): DoNotContactEntry {
   return {
-    event_key: `dnc:${randomUUID()}`,
-    account_id: accountId,
-    phone,
-    event_type: eventType,
-    source: details.source,
-    actor: details.actor ?? null,
-    details: JSON.stringify({ reason: details.reason ?? null, via: details.via ?? 'api' }),
-    occurred_at: new Date().toISOString(),
-  };
-}
-
-function toEntry(row: Record<string, unknown>): DoNotContactEntry {
-  return {
-    phone: row.phone as string,
-    source: row.source as DoNotContactSource,
-    reason: (row.reason as string | null) ?? null,
-    actor: (row.actor as string | null) ?? null,
-    createdAt: new Date(row.created_at as string).toISOString(),
+    phone: row.phone,
+    source: row.source,
+    reason: row.reason ?? null,
+    actor: row.actor ?? null,
+    createdAt: new Date(row.created_at).toISOString(),
   };
 }
 

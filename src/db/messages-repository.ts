@@ -14,6 +14,8 @@ export interface MessageView {
   createdAt: string;
   sentAt: string | null;
   deliveredAt: string | null;
+  /** Quiet hours: when a `scheduled` text goes out. */
+  sendAt: string | null;
 }
 
 /** Service-wide counts the metrics report, the same from every replica. */
@@ -222,6 +224,14 @@ export class MessagesRepository {
     };
   }
 
+  /** The numbers of an account that have texts waiting for their sending window (quiet hours). */
+  async numbersWithScheduledTexts(accountId: string): Promise<{ phone: string; phoneKey: string }[]> {
+    const rows = await this.knex('messages')
+      .where({ account_id: accountId, status: 'scheduled' })
+      .distinct('phone', 'phone_key');
+    return rows.map((row) => ({ phone: String(row.phone), phoneKey: String(row.phone_key) }));
+  }
+
   /** True when Postgres answers a trivial query (readiness). */
   async isReachable(): Promise<boolean> {
     return this.knex.raw('select 1').then(
@@ -263,5 +273,6 @@ function toMessage(row: Record<string, unknown>): MessageView {
     createdAt: iso(row.created_at) ?? '',
     sentAt: iso(row.sent_at),
     deliveredAt: iso(row.delivered_at),
+    sendAt: iso(row.send_at),
   };
 }

@@ -6,6 +6,7 @@ import type {
   RecordConsentChangeInput,
   RecordQueuedMessageInput,
   RecordQueuedMessageResult,
+  SendPlanner,
   SendTextInput,
   SendTextResult,
   SetMessageStatusInput,
@@ -14,21 +15,17 @@ import type { FailureReason, MessageStatus } from '../../workflows/sms-consent.c
 import { withFooter } from '../consent/footer';
 import { toVonageNumber } from '../phone';
 import type { ReplyLanguage } from '../../workflows/inbound-keywords';
-import type { TextsByLanguage } from './accounts-repository';
+import type { AccountRow } from './accounts-repository';
 import type { AccountTextName } from '../consent/template-rules';
-
-interface AccountRow {
-  id: string;
-  sender_number: string;
-  a2p_status: string;
-  opt_in_template: string;
-  help_template: string;
-  opt_out_confirmation_template: string;
-  opt_in_confirmation_template: string;
-  clarification_template: string;
-  texts_by_language: TextsByLanguage | null;
-  hold_limit_seconds: string | number;
-}
+import {
+  addToDoNotContact,
+  isNumberOnDoNotContact,
+  KINDS_BLOCKED_BY_DO_NOT_CONTACT,
+  ledgerEvidenceColumns,
+  removeFromDoNotContact,
+  type DoNotContactChange,
+} from './do-not-contact';
+import { lockNumber, lockNumberForListChange, lockSendGate } from './number-locks';
 
 interface MessageRow {
   id: string;
@@ -46,22 +43,12 @@ interface MessageRow {
 const TERMINAL_NOT_SENT: ReadonlySet<MessageStatus> = new Set(['failed', 'blocked', 'cancelled', 'expired']);
 
 /**
- * Kinds that the Do Not Contact list blocks. The opt-out confirmation and HELP replies are allowed (FCC, CTIA); a
- * clarification is not: once the number has opted out there is nothing left to ask.
- */
-export const KINDS_BLOCKED_BY_DO_NOT_CONTACT: ReadonlySet<OutboundKind> = new Set([
-  'lead',
-  'opt_in',
-  'opt_in_confirmation',
-  'clarification',
-]);
-
-/**
- * The consent workflow's Postgres side: messages (the outbox), lead statuses, the Do Not Contact list and the
- * ledger. `lockKnex` is a separate, small pool that only holds per-number advisory locks, so a lock holder never
+ * The outbox and the send gate: the consent workflow's Postgres side (the `messages` rows it queues and sends, and
+ * the gate that re-reads consent right before a send), plus the lead statuses and ledger rows of its consent
+ * changes. `lockKnex` is a separate, small pool that only holds per-number advisory locks, so a lock holder never
  * waits for a connection that another lock holder owns.
  */
-export class ConsentRepository implements ConsentStore {
+export class OutboxRepository implements ConsentStore {
   constructor(
     private readonly knex: Knex,
     private readonly lockKnex: Knex,
@@ -71,7 +58,7 @@ export class ConsentRepository implements ConsentStore {
     return this.knex.transaction(async (trx) => {
       const account = await this.account(trx, input.accountId);
       const holdLimitMs = Number(account.hold_limit_seconds) * 1000;
-      const isOnDoNotContact = await this.isOnDoNotContact(trx, input.accountId, input.phone);
+      const isOnDoNotContact = await isNumberOnDoNotContact(trx, input.accountId, input.phone);
       const existing = await this.findQueued(trx, input);
       // The API gives every request a fresh message ID and makes it the update ID, so a row under this very ID
       // was written by an earlier attempt of this activity whose result Temporal never recorded (the worker
@@ -90,10 +77,7 @@ export class ConsentRepository implements ConsentStore {
           holdLimitMs,
         };
       }
-      await trx('lead_consents')
-        .insert({ account_id: input.accountId, lead_id: input.leadId, phone: input.phone, phone_key: input.phoneKey })
-        .onConflict(['account_id', 'lead_id', 'phone'])
-        .ignore();
+      const isZoneChanged = await this.recordLeadZone(trx, input);
       const inserted = await trx('messages')
         .insert({
           id: input.messageId,
@@ -130,7 +114,14 @@ export class ConsentRepository implements ConsentStore {
           holdLimitMs,
         };
       }
-      return { messageId: input.messageId, isDuplicate: false, status: 'queued', isOnDoNotContact, holdLimitMs };
+      return {
+        messageId: input.messageId,
+        isDuplicate: false,
+        status: 'queued',
+        isOnDoNotContact,
+        holdLimitMs,
+        ...(isZoneChanged ? { isZoneChanged } : {}),
+      };
     });
   }
 
@@ -141,7 +132,10 @@ export class ConsentRepository implements ConsentStore {
     });
   }
 
-  async claimOutbound(input: SendTextInput, options: { reconcileWindowMs: number }): Promise<OutboundClaim> {
+  async claimOutbound(
+    input: SendTextInput,
+    options: { reconcileWindowMs: number; planSend?: SendPlanner },
+  ): Promise<OutboundClaim> {
     return this.knex.transaction(async (trx) => {
       const account = await this.account(trx, input.accountId);
       let row = await trx<MessageRow>('messages').where({ id: input.messageId }).forUpdate().first();
@@ -204,6 +198,10 @@ export class ConsentRepository implements ConsentStore {
         await this.setStatus(trx, row.id, status, refusal);
         return { kind: 'done', result: { status, reason: refusal, text: row.body } };
       }
+      if (options.planSend && (input.kind === 'lead' || input.kind === 'opt_in')) {
+        const waiting = await this.waitForWindow(trx, account, row, options.planSend);
+        if (waiting) return waiting;
+      }
       await trx('messages')
         .where({ id: row.id })
         .update({ status: 'sending', send_attempted_at: trx.fn.now(), updated_at: trx.fn.now() });
@@ -260,24 +258,28 @@ export class ConsentRepository implements ConsentStore {
     await this.knex('messages')
       .where({ account_id: input.accountId })
       .whereIn('id', input.messageIds)
-      .whereIn('status', ['queued', 'held'])
+      .whereIn('status', ['queued', 'held', 'scheduled'])
       .update({ status: input.status, reason: input.reason ?? null, updated_at: this.knex.fn.now() });
   }
 
   async recordConsentChange(input: RecordConsentChangeInput): Promise<void> {
     await this.knex.transaction(async (trx) => {
+      // A list change locks the number before its first row, in the order every list writer uses; the writer's own
+      // lock below then returns at once.
       if (input.doNotContact) await lockNumberForListChange(trx, input.accountId, input.phone);
-      const base = {
-        account_id: input.accountId,
+      const change: DoNotContactChange = {
+        accountId: input.accountId,
         phone: input.phone,
+        causeKey: input.eventKey,
         source: input.source,
-        raw_text: input.rawText ?? null,
-        provider_message_id: input.providerMessageId ?? null,
-        opt_in_text: input.optInText ?? null,
-        actor: input.actor ?? null,
-        message_id: input.optInMessageId ?? null,
-        occurred_at: input.occurredAt,
+        rawText: input.rawText,
+        providerMessageId: input.providerMessageId,
+        optInText: input.optInText,
+        actor: input.actor,
+        messageId: input.optInMessageId,
+        occurredAt: input.occurredAt,
       };
+      const base = ledgerEvidenceColumns(change);
       const rows = (input.leadIds.length > 0 ? input.leadIds : [null]).map((leadId) => ({
         ...base,
         event_key: leadId === null ? input.eventKey : `${input.eventKey}:${leadId}`,
@@ -308,44 +310,87 @@ export class ConsentRepository implements ConsentStore {
       }
 
       if (input.doNotContact === 'add') {
-        const added = await trx('do_not_contact')
-          .insert({
-            account_id: input.accountId,
-            phone: input.phone,
-            phone_key: input.phoneKey,
-            source: input.source,
-            reason: input.rawText ? 'opt-out reply' : (input.reason ?? null),
-            actor: input.actor ?? null,
-          })
-          .onConflict(['account_id', 'phone'])
-          .ignore()
-          .returning('phone');
-        if (added.length > 0) {
-          await trx('consent_events')
-            .insert({
-              ...base,
-              event_key: `${input.eventKey}:dnc-add`,
-              lead_id: null,
-              event_type: 'do_not_contact_added',
-            })
-            .onConflict('event_key')
-            .ignore();
-        }
+        await addToDoNotContact(trx, {
+          ...change,
+          phoneKey: input.phoneKey,
+          reason: input.rawText ? 'opt-out reply' : input.reason,
+        });
       } else if (input.doNotContact === 'remove') {
-        const removed = await trx('do_not_contact').where({ account_id: input.accountId, phone: input.phone }).del();
-        if (removed > 0) {
-          await trx('consent_events')
-            .insert({
-              ...base,
-              event_key: `${input.eventKey}:dnc-remove`,
-              lead_id: null,
-              event_type: 'do_not_contact_removed',
-            })
-            .onConflict('event_key')
-            .ignore();
-        }
+        await removeFromDoNotContact(trx, change);
       }
     });
+  }
+
+  /**
+   * Quiet hours, checked after the consent gate and right before the provider is called (docs/quiet-hours.md):
+   * with the account's window and the lead's zone as they are now. Outside the window the text becomes `scheduled`
+   * with the instant it opens; when no window can be found for the number it fails. Undefined: it may go now.
+   */
+  private async waitForWindow(
+    trx: Knex.Transaction,
+    account: AccountRow,
+    row: MessageRow,
+    planSend: SendPlanner,
+  ): Promise<OutboundClaim | undefined> {
+    const lead = row.lead_id
+      ? await trx('lead_consents')
+          .where({ account_id: row.account_id, lead_id: row.lead_id, phone: row.phone })
+          .first('time_zone', 'state')
+      : undefined;
+    const plan = await planSend({
+      now: new Date(),
+      phone: row.phone,
+      window: {
+        start: account.sending_window_start,
+        end: account.sending_window_end,
+        noSendDays: account.no_send_days ?? [],
+      },
+      timeZone: lead?.time_zone ?? undefined,
+      state: lead?.state ?? undefined,
+    });
+    if (plan.kind === 'now') return undefined;
+    if (plan.kind === 'never') {
+      await trx('messages')
+        .where({ id: row.id })
+        .update({
+          status: 'failed',
+          reason: 'no_sending_window',
+          provider_error: JSON.stringify({ detail: plan.detail }),
+          updated_at: trx.fn.now(),
+        });
+      return { kind: 'done', result: { status: 'failed', reason: 'no_sending_window', text: row.body } };
+    }
+    await trx('messages')
+      .where({ id: row.id })
+      .update({ status: 'scheduled', send_at: plan.sendAt, updated_at: trx.fn.now() });
+    return { kind: 'done', result: { status: 'scheduled', sendAt: plan.sendAt.toISOString(), text: row.body } };
+  }
+
+  /**
+   * Creates the lead's row for this number, or updates the zone and state the CRM gave for it. True when a lead
+   * that already had a row got a different zone or state: its scheduled texts are then planned again.
+   */
+  private async recordLeadZone(trx: Knex.Transaction, input: RecordQueuedMessageInput): Promise<boolean> {
+    const key = { account_id: input.accountId, lead_id: input.leadId, phone: input.phone };
+    const zone = {
+      ...(input.timeZone !== undefined ? { time_zone: input.timeZone } : {}),
+      ...(input.state !== undefined ? { state: input.state } : {}),
+    };
+    const inserted = await trx('lead_consents')
+      .insert({ ...key, phone_key: input.phoneKey, ...zone })
+      .onConflict(['account_id', 'lead_id', 'phone'])
+      .ignore()
+      .returning('lead_id');
+    if (inserted.length > 0 || Object.keys(zone).length === 0) return false;
+    const before = await trx('lead_consents').where(key).forUpdate().first('time_zone', 'state');
+    const isChanged =
+      (zone.time_zone !== undefined && zone.time_zone !== before?.time_zone) ||
+      (zone.state !== undefined && zone.state !== before?.state);
+    if (isChanged)
+      await trx('lead_consents')
+        .where(key)
+        .update({ ...zone, updated_at: trx.fn.now() });
+    return isChanged;
   }
 
   /** The consent gate, re-read from Postgres right before a send (invariants 1, 2 and 7). */
@@ -358,7 +403,7 @@ export class ConsentRepository implements ConsentStore {
     if (account.a2p_status !== 'verified') return 'a2p_not_verified';
     if (
       KINDS_BLOCKED_BY_DO_NOT_CONTACT.has(input.kind) &&
-      (await this.isOnDoNotContact(trx, input.accountId, row.phone))
+      (await isNumberOnDoNotContact(trx, input.accountId, row.phone))
     ) {
       return 'do_not_contact';
     }
@@ -375,11 +420,6 @@ export class ConsentRepository implements ConsentStore {
     const account = await trx<AccountRow>('accounts').where({ id: accountId }).first();
     if (!account) throw new Error(`account ${accountId} not found`);
     return account;
-  }
-
-  private async isOnDoNotContact(trx: Knex.Transaction, accountId: string, phone: string): Promise<boolean> {
-    const row = await trx('do_not_contact').where({ account_id: accountId, phone }).first('phone');
-    return row !== undefined;
   }
 
   private async findQueued(trx: Knex.Transaction, input: RecordQueuedMessageInput): Promise<MessageRow | undefined> {
@@ -399,31 +439,6 @@ export class ConsentRepository implements ConsentStore {
   ): Promise<void> {
     await trx('messages').where({ id }).update({ status, reason, updated_at: trx.fn.now() });
   }
-}
-
-/**
- * Per-number advisory lock, held until the transaction ends. A sender holds it on its own connection through the
- * whole provider call (withNumberLock); writers of the Do Not Contact list take it, through lockNumberForListChange,
- * so a STOP waits for a send that is already past the gate.
- */
-export async function lockNumber(trx: Knex.Transaction, accountId: string, phone: string): Promise<void> {
-  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`${accountId}:${phone}`]);
-}
-
-/**
- * A second per-number key that only the send gate's claim transaction and the list's writers take. The number
- * lock lives on a connection of its own and dies with it (a terminated backend, a cut network); this one is held
- * by the very transaction that reads Do Not Contact and marks the text `sending`, so a claim can never read the
- * list before a STOP commits and mark `sending` after it, whatever happened to the number lock.
- */
-async function lockSendGate(trx: Knex.Transaction, accountId: string, phone: string): Promise<void> {
-  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 1))', [`${accountId}:${phone}`]);
-}
-
-/** Both locks, in the one order every writer of the Do Not Contact list uses (number first, then the gate). */
-export async function lockNumberForListChange(trx: Knex.Transaction, accountId: string, phone: string): Promise<void> {
-  await lockNumber(trx, accountId, phone);
-  await lockSendGate(trx, accountId, phone);
 }
 
 /** The account text a kind sends: in `language` when the account has written it there, else the main one. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { InboundIntent } from '../../workflows/classify-inbound';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KINDS_BLOCKED_BY_DO_NOT_CONTACT, lockNumberForListChange } from './consent-repository';
+import { addToDoNotContact, KINDS_BLOCKED_BY_DO_NOT_CONTACT, ledgerEvidenceColumns } from './do-not-contact';
+import { lockNumberForListChange } from './number-locks';
 import { isCarrierOptOut, outcomeOfProviderError } from '../vonage/provider-errors';
 import type { FailureReason } from '../../workflows/sms-consent.contract';
 
@@ -156,33 +157,17 @@ export class WebhookRepository {
     phone: string,
     phoneKey: string,
   ): Promise<void> {
-    await lockNumberForListChange(trx, record.accountId, phone);
-    const added = await trx('do_not_contact')
-      .insert({
-        account_id: record.accountId,
-        phone,
-        phone_key: phoneKey,
-        source: 'carrier',
-        reason: 'opted out at the carrier',
-      })
-      .onConflict(['account_id', 'phone'])
-      .ignore()
-      .returning('phone');
-    if (added.length > 0) {
-      await trx('consent_events')
-        .insert({
-          event_key: `status:${record.providerMessageId}:dnc-add`,
-          account_id: record.accountId,
-          phone,
-          event_type: 'do_not_contact_added',
-          source: 'carrier',
-          provider_message_id: record.providerMessageId,
-          details: JSON.stringify({ error: record.error ?? null }),
-          occurred_at: record.timestamp,
-        })
-        .onConflict('event_key')
-        .ignore();
-    }
+    await addToDoNotContact(trx, {
+      accountId: record.accountId,
+      phone,
+      phoneKey,
+      causeKey: `status:${record.providerMessageId}`,
+      source: 'carrier',
+      reason: 'opted out at the carrier',
+      providerMessageId: record.providerMessageId,
+      details: { error: record.error ?? null },
+      occurredAt: record.timestamp,
+    });
   }
 
   private async addOptOut(trx: Knex.Transaction, record: InboundRecord): Promise<void> {
@@ -191,41 +176,22 @@ export class WebhookRepository {
       .whereIn('status', ['sent', 'delivered'])
       .orderBy('created_at', 'desc')
       .first('id');
-    const added = await trx('do_not_contact')
-      .insert({
-        account_id: record.accountId,
-        phone: record.phone,
-        phone_key: record.phoneKey,
-        source: 'sms',
-        reason: 'opt-out reply',
-      })
-      .onConflict(['account_id', 'phone'])
-      .ignore()
-      .returning('phone');
-    const base = {
-      account_id: record.accountId,
+    const evidence = {
+      accountId: record.accountId,
       phone: record.phone,
+      causeKey: `inbound:${record.providerMessageId}`,
       source: 'sms',
-      raw_text: record.text,
-      provider_message_id: record.providerMessageId,
-      occurred_at: record.receivedAt,
+      rawText: record.text,
+      providerMessageId: record.providerMessageId,
+      occurredAt: record.receivedAt,
       // The STOP answers the last text we sent the number; kept as evidence of what it opted out of.
-      message_id: lastOutbound?.id ?? null,
-    };
+      messageId: lastOutbound?.id ?? undefined,
+    } as const;
     await trx('consent_events')
-      .insert({ ...base, event_key: `inbound:${record.providerMessageId}`, event_type: 'opted_out' })
+      .insert({ ...ledgerEvidenceColumns(evidence), event_key: evidence.causeKey, event_type: 'opted_out' })
       .onConflict('event_key')
       .ignore();
-    if (added.length > 0) {
-      await trx('consent_events')
-        .insert({
-          ...base,
-          event_key: `inbound:${record.providerMessageId}:dnc-add`,
-          event_type: 'do_not_contact_added',
-        })
-        .onConflict('event_key')
-        .ignore();
-    }
+    await addToDoNotContact(trx, { ...evidence, phoneKey: record.phoneKey, reason: 'opt-out reply' });
   }
 }
 

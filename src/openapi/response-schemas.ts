@@ -83,6 +83,11 @@ export const queueMessageResultSchema = z.object({
   status: messageStatus,
   optIn: leadOptInStatus,
   reason: failureReason.optional().describe('why the text did not go out (status failed or blocked)'),
+  sendAt: timestamp
+    .optional()
+    .describe(
+      "quiet hours: when a `scheduled` text goes out, or when a held text's opt-in goes out, in the recipient's window",
+    ),
   duplicate: z.boolean().describe('true when the idempotencyKey (or the retried call) was seen before'),
 });
 
@@ -101,6 +106,7 @@ export const messageViewSchema = z.object({
   createdAt: timestamp,
   sentAt: timestamp.nullable(),
   deliveredAt: timestamp.nullable(),
+  sendAt: timestamp.nullable().describe('quiet hours: when a `scheduled` text goes out'),
 }) satisfies z.ZodType<MessageView>;
 
 /** 200 of GET /v1/leads/{leadId}/messages. */

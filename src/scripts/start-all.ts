@@ -1,35 +1,37 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config';
 import { migrateToLatest } from '../db/knex';
+import { resolveLogFormat } from '../logger';
 import { connectClient, TASK_QUEUE } from '../temporal';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { say, StoppingError, Supervisor, waitUntil } from './supervisor';
+import { EMBEDDED_POSTGRES_DIR, EMBEDDED_POSTGRES_SCRIPT, isPostgresReady } from './embedded-postgres';
 
 /**
- * `make start` (npm run start:all): the whole system on one machine. Starts the Temporal dev server (SQLite file
- * and Web UI) unless one already listens on TEMPORAL_ADDRESS, migrates Postgres, then runs the sandbox (without
- * Vonage credentials), the worker and the API as child processes, prints every URL, and stops them all in
- * reverse order on Ctrl+C or SIGTERM.
+ * `make start` (npm run start:all): the whole system on one machine. Starts an embedded Postgres when DATABASE_URL
+ * is unset and nothing answers on 127.0.0.1:5432, and the Temporal dev server (SQLite file and Web UI) unless one
+ * already listens on TEMPORAL_ADDRESS, migrates Postgres, then runs the sandbox (without Vonage credentials), the
+ * worker and the API as child processes, prints every URL, and stops them all in reverse order on Ctrl+C or SIGTERM.
  *
  * Options (not config keys, because only this script uses them): `--ui-port` (default: the port of
- * TEMPORAL_UI_URL, 8233) and `--data-dir` (default: .data/ in the repository, where temporal.sqlite lives).
+ * TEMPORAL_UI_URL, 8233) and `--data-dir` (default: .data/ in the repository, where temporal.sqlite and the
+ * embedded Postgres cluster live).
  */
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const TEMPORAL_READY_TIMEOUT_MS = 60_000;
+// The embedded Postgres creates its cluster (initdb) on the first run.
+const POSTGRES_READY_TIMEOUT_MS = 120_000;
 const SANDBOX_READY_TIMEOUT_MS = 30_000;
 // The worker bundles workflows/ with webpack before it polls; that takes a while on a cold machine.
 const WORKER_READY_TIMEOUT_MS = 120_000;
 const API_READY_TIMEOUT_MS = 60_000;
-const STOP_GRACE_MS = 10_000;
-const POLL_INTERVAL_MS = 500;
 const DEMO_SENDER = '+12015550100';
 const DEMO_LEAD_PHONE = '+12015550123';
 
@@ -39,137 +41,6 @@ const execFileAsync = promisify(execFile);
 export interface StartAllOptions {
   uiPort: number;
   dataDir: string;
-}
-
-interface ManagedChild {
-  name: string;
-  child: ChildProcess;
-  exited: Promise<void>;
-  hasExited: boolean;
-}
-
-/**
- * Owns the child processes. The first stop (signal, startup failure or a child dying) aborts whatever startup
- * step is waiting and stops the children newest first, so the API stops taking requests before the worker drains
- * and the worker drains before Temporal goes away.
- */
-class Supervisor {
-  private readonly children: ManagedChild[] = [];
-  private readonly lifetime = new AbortController();
-  private stopping: Promise<void> | undefined;
-  exitCode = 0;
-
-  /** Aborted when stopping begins; every startup wait listens to it. */
-  get signal(): AbortSignal {
-    return this.lifetime.signal;
-  }
-
-  start(name: string, command: string, args: string[]): ChildProcess {
-    if (this.signal.aborted) throw new StoppingError();
-    // Its own process group, so Ctrl+C in the terminal reaches only this script, which then stops the
-    // children in order instead of all at once.
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const managed: ManagedChild = { name, child, hasExited: false, exited: Promise.resolve() };
-    managed.exited = new Promise<void>((resolve) => {
-      child.once('error', (error) => {
-        say(`${name} could not start: ${error.message}`);
-        managed.hasExited = true;
-        resolve();
-        this.childEnded(managed, null, null);
-      });
-      child.once('exit', (code, signal) => {
-        managed.hasExited = true;
-        resolve();
-        this.childEnded(managed, code, signal);
-      });
-    });
-    pipeWithPrefix(child, name);
-    this.children.push(managed);
-    say(`started ${name} (pid ${child.pid ?? '?'})`);
-    return child;
-  }
-
-  /** Stops everything once; later calls return the same promise. */
-  stop(reason: string, exitCode: number): Promise<void> {
-    if (this.stopping === undefined) {
-      this.exitCode = Math.max(this.exitCode, exitCode);
-      process.exitCode = this.exitCode;
-      say(`stopping (${reason})`);
-      this.lifetime.abort();
-      this.stopping = this.stopChildren();
-    }
-    return this.stopping;
-  }
-
-  /** Last resort when this process exits with children still running (e.g. an uncaught error). */
-  killRemaining(): void {
-    for (const { child, hasExited } of this.children) if (!hasExited) child.kill('SIGKILL');
-  }
-
-  private childEnded(managed: ManagedChild, code: number | null, signal: NodeJS.Signals | null): void {
-    const how = signal ? `signal ${signal}` : `code ${code ?? '?'}`;
-    if (this.stopping !== undefined) {
-      say(`${managed.name} stopped (${how})`);
-      return;
-    }
-    say(`${managed.name} exited unexpectedly (${how}); stopping everything`);
-    void this.stop(`${managed.name} died`, 1);
-  }
-
-  private async stopChildren(): Promise<void> {
-    for (const managed of [...this.children].reverse()) {
-      if (managed.hasExited) continue;
-      managed.child.kill('SIGTERM');
-      const timer = setTimeout(() => {
-        if (managed.hasExited) return;
-        say(`${managed.name} did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
-        managed.child.kill('SIGKILL');
-      }, STOP_GRACE_MS);
-      await managed.exited;
-      clearTimeout(timer);
-    }
-  }
-}
-
-/** Thrown by startup steps once stopping has begun; not an error of its own. */
-class StoppingError extends Error {
-  constructor() {
-    super('stopping');
-  }
-}
-
-function say(line: string): void {
-  console.log(`[start-all] ${line}`);
-}
-
-function pipeWithPrefix(child: ChildProcess, name: string): void {
-  const prefix = `[${name}]`.padEnd(11);
-  if (child.stdout) createInterface({ input: child.stdout }).on('line', (line) => console.log(`${prefix} ${line}`));
-  if (child.stderr) createInterface({ input: child.stderr }).on('line', (line) => console.error(`${prefix} ${line}`));
-}
-
-/** Polls `check` until it returns a value, the deadline passes (throws) or stopping begins (throws StoppingError). */
-async function waitUntil<T>(
-  what: string,
-  timeoutMs: number,
-  signal: AbortSignal,
-  check: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  for (;;) {
-    if (signal.aborted) throw new StoppingError();
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error instanceof Error ? error.message : String(error);
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s${lastError ? `: ${lastError}` : ''}`);
-    }
-    await sleep(POLL_INTERVAL_MS, undefined, { signal }).catch(() => undefined);
-  }
 }
 
 function isListening(host: string, port: number): Promise<boolean> {
@@ -257,9 +128,10 @@ async function provideTemporal(
     String(options.uiPort),
     '--namespace',
     config.temporal.namespace,
-    // Payloads are encrypted (src/codec/); the UI asks the API's codec endpoint to decrypt them for admin keys.
+    // Payloads are encrypted (src/codec/), and the UI asks the API's codec endpoint to decrypt them. In development
+    // that is the endpoint for the local UI, which needs no key; elsewhere the operator-only one (README).
     '--ui-codec-endpoint',
-    `http://${reachableHost(config.host)}:${config.port}/v1/codec`,
+    `http://${reachableHost(config.host)}:${config.port}/v1/codec${config.nodeEnv === 'development' ? '/local' : ''}`,
     ...SEARCH_ATTRIBUTES.flatMap((attribute) => [
       '--search-attribute',
       `${attribute.name}=${cliAttributeType(attribute.type)}`,
@@ -282,6 +154,38 @@ async function registerSearchAttribute(cli: string, config: Config, name: string
     }
     throw new Error(`could not register search attribute ${name}: ${output.trim()}`);
   }
+}
+
+/**
+ * Starts the embedded Postgres (src/scripts/embedded-postgres.ts) on 127.0.0.1:5432 when DATABASE_URL is unset
+ * and nothing answers there, so that the default URL, which the CLI in another terminal uses too, reaches it.
+ * Returns the data directory of the one it started; a configured or already running server is used as it is.
+ */
+async function providePostgres(
+  supervisor: Supervisor,
+  config: Config,
+  options: StartAllOptions,
+): Promise<string | undefined> {
+  const { hostname, port } = new URL(config.databaseUrl);
+  if (!config.isDefaultDatabase || (await isListening(hostname, Number(port || 5432)))) return undefined;
+  say(`nothing answers on ${hostname}:${port} and DATABASE_URL is unset: starting an embedded Postgres`);
+  const dataDir = path.join(options.dataDir, EMBEDDED_POSTGRES_DIR);
+  supervisor.start('postgres', process.execPath, [
+    ...tsxArgs(EMBEDDED_POSTGRES_SCRIPT),
+    '--port',
+    port,
+    '--data-dir',
+    dataDir,
+  ]);
+  return dataDir;
+}
+
+async function waitForPostgres(config: Config, signal: AbortSignal): Promise<void> {
+  const adminUrl = new URL(config.databaseUrl);
+  adminUrl.pathname = '/postgres';
+  await waitUntil('the embedded Postgres', POSTGRES_READY_TIMEOUT_MS, signal, async () =>
+    (await isPostgresReady(adminUrl.toString())) ? true : undefined,
+  );
 }
 
 /** Connects once Temporal answers and the namespace exists (the dev server creates it shortly after it listens). */
@@ -310,7 +214,17 @@ async function waitForWorker(client: Client, config: Config, pid: number, signal
 }
 
 function tsxArgs(entryPoint: string): string[] {
-  return ['--import', 'tsx', path.join(REPO_ROOT, entryPoint)];
+  return ['--import', 'tsx', path.resolve(REPO_ROOT, entryPoint)];
+}
+
+/**
+ * The children write to pipes, not to this terminal, so they would choose JSON logs and no colours; they follow this
+ * process's terminal instead, unless LOG_FORMAT says otherwise.
+ */
+function childOverrides(config: Config): Record<string, string> {
+  const isTerminal = Boolean(process.stdout.isTTY);
+  const format = resolveLogFormat(config.logFormat, isTerminal);
+  return { LOG_FORMAT: format, ...(format === 'pretty' && isTerminal ? { FORCE_COLOR: '1' } : {}) };
 }
 
 function withoutPassword(databaseUrl: string): string {
@@ -324,8 +238,9 @@ function readyBlock(lines: {
   temporalUiUrl: string;
   config: Config;
   sandboxUrl: string | undefined;
+  embeddedPostgresDir: string | undefined;
 }): string {
-  const { apiUrl, temporalUiUrl, config, sandboxUrl } = lines;
+  const { apiUrl, temporalUiUrl, config, sandboxUrl, embeddedPostgresDir } = lines;
   const curl =
     `curl -sS -X POST ${apiUrl}/v1/messages -H "Authorization: Bearer <apiKey>" -H 'content-type: application/json' ` +
     `-d '{"leadId":"lead-1","phone":"${DEMO_LEAD_PHONE}","body":"Hello from Demo"}'`;
@@ -339,7 +254,7 @@ function readyBlock(lines: {
     `  Temporal Web UI  ${temporalUiUrl}`,
     `  Temporal gRPC    ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     `  Vonage           ${sandboxUrl ? `sandbox at ${sandboxUrl}` : `real API at ${config.vonage.apiHost}`}`,
-    `  Postgres         ${withoutPassword(config.databaseUrl)}`,
+    `  Postgres         ${withoutPassword(config.databaseUrl)}${embeddedPostgresDir ? ` (embedded, data in ${path.relative(process.cwd(), embeddedPostgresDir)})` : ''}`,
     '',
     '  Try it:',
     `    npm run cli -- account create --name Demo --sender ${DEMO_SENDER} --a2p verified`,
@@ -364,11 +279,13 @@ async function startEverything(supervisor: Supervisor, config: Config, options: 
     }
   }
 
+  const embeddedPostgresDir = await providePostgres(supervisor, config, options);
   const temporal = await provideTemporal(supervisor, config, options);
   const client = await waitForTemporal(config, signal);
   try {
     say(`Temporal answers at ${config.temporal.address}`);
 
+    if (embeddedPostgresDir) await waitForPostgres(config, signal);
     await migrateToLatest(config.databaseUrl);
     say(`Postgres migrated: ${withoutPassword(config.databaseUrl)}`);
 
@@ -390,17 +307,18 @@ async function startEverything(supervisor: Supervisor, config: Config, options: 
       (await httpStatus(`${apiUrl}/readyz`)) === 200 ? true : undefined,
     );
 
-    console.log(readyBlock({ apiUrl, temporalUiUrl: temporal.uiUrl, config, sandboxUrl }));
+    console.log(readyBlock({ apiUrl, temporalUiUrl: temporal.uiUrl, config, sandboxUrl, embeddedPostgresDir }));
   } finally {
     await client.connection.close();
   }
 }
 
 async function main(argv: string[]): Promise<void> {
-  const supervisor = new Supervisor();
+  const supervisor = new Supervisor(REPO_ROOT);
   process.once('exit', () => supervisor.killRemaining());
   try {
     const config = loadConfig();
+    supervisor.envOverrides = childOverrides(config);
     const options = parseOptions(argv, config);
     if (options === undefined) return;
 

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { createActivities, type OutboundKind, type SendTextResult } from '../../activities';
 import { FOOTER } from '../../src/consent/footer';
 import { AccountsRepository, type A2pStatus } from '../../src/db/accounts-repository';
-import { ConsentRepository } from '../../src/db/consent-repository';
+import { OutboxRepository } from '../../src/db/outbox-repository';
 import { createKnex } from '../../src/db/knex';
 import { WebhookRepository } from '../../src/db/webhook-repository';
 import { phoneKeyOf } from '../../src/phone';
@@ -17,6 +17,7 @@ import { createVonageClient, VonageSmsGateway } from '../../src/vonage/sms-gatew
 import { smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { waitFor } from '../support/system';
+import { sendAtAnyHour } from '../../src/sending-window/plan-send';
 
 const SANDBOX_CREDENTIAL = 'sandbox';
 const PHONE_HASH_KEY = 'activity-test-phone-hash-key';
@@ -91,9 +92,11 @@ describe('messaging activities', () => {
       timeoutMs: options.timeoutMs ?? 5000,
     });
     return createActivities({
-      store: new ConsentRepository(db.knex, lockKnex),
+      store: new OutboxRepository(db.knex, lockKnex),
       sms: new VonageSmsGateway(vonage),
       reconcileWindowMs: options.reconcileWindowMs ?? DEFAULT_RECONCILE_WINDOW_MS,
+      // These tests are about the send itself; quiet hours have their own suite (test/e2e/quiet-hours.test.ts).
+      planSend: sendAtAnyHour,
     });
   }
 

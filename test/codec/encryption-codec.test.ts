@@ -12,6 +12,8 @@ import {
   parsePayloadEncryptionKeys,
   PayloadCodecError,
 } from '../../src/codec/encryption-codec';
+import { JSONToPayload } from '@temporalio/common/lib/proto-utils';
+import { codecPayloadsSchema } from '../../src/codec/codec-routes';
 import { loadConfig } from '../../src/config';
 import { PAYLOAD_ENCRYPTION_KEYS } from '../support/system';
 
@@ -185,5 +187,23 @@ describe('PAYLOAD_ENCRYPTION_KEYS', () => {
       /PAYLOAD_ENCRYPTION_KEYS: production must not use the development default key/,
     );
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /PAYLOAD_ENCRYPTION_KEYS: production must not/);
+  });
+});
+
+describe('codecPayloadsSchema', () => {
+  it('refuses at validation exactly the base64 the proto JSON decoder refuses, when bytes are malformed', () => {
+    const samples = ['', 'YQ', 'YQ=', 'YQ==', 'YQ===', 'YQ=a', 'YWI', 'YWI=', 'YWJj', 'Q/dj6-Fc', 'Y', 'Y===', 'wPEj=='];
+
+    for (const data of samples) {
+      const body = { payloads: [{ metadata: { encoding: data }, data }] };
+      let isDecodable = true;
+      try {
+        JSONToPayload(body.payloads[0]!);
+      } catch {
+        isDecodable = false;
+      }
+
+      assert.equal(codecPayloadsSchema.safeParse(body).success, isDecodable, JSON.stringify(data));
+    }
   });
 });

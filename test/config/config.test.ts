@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_RATE_LIMITS } from '../../src/api/rate-limits';
-import { loadConfig } from '../../src/config';
+import { DEFAULT_DATABASE_URL, loadConfig, readEnvironment } from '../../src/config';
 
 describe('loadConfig', () => {
   it('runs on embedded defaults against the sandbox when the environment is empty', () => {
@@ -163,6 +166,44 @@ describe('loadConfig', () => {
 
       assert.equal(config.vonage.signatureSecrets.defaultApiKey, 'sandbox');
       assert.deepEqual(config.vonage.signatureSecrets.defaultSecrets, [config.vonage.signatureSecret]);
+    });
+  });
+
+  describe('local development defaults', () => {
+    it('marks the database as the default, which make start may embed, when DATABASE_URL is unset or empty', () => {
+      const unset = loadConfig({});
+      const empty = loadConfig({ DATABASE_URL: '' });
+      const set = loadConfig({ DATABASE_URL: 'postgres://app@db.internal:5432/sms_consent' });
+
+      for (const config of [unset, empty]) {
+        assert.equal(config.databaseUrl, DEFAULT_DATABASE_URL);
+        assert.equal(config.isDefaultDatabase, true);
+      }
+      assert.equal(set.databaseUrl, 'postgres://app@db.internal:5432/sms_consent');
+      assert.equal(set.isDefaultDatabase, false);
+    });
+
+    it('accepts LOG_FORMAT json, pretty and auto, defaults to auto, and refuses anything else', () => {
+      assert.equal(loadConfig({}).logFormat, 'auto');
+      assert.equal(loadConfig({ LOG_FORMAT: '' }).logFormat, 'auto');
+      assert.equal(loadConfig({ LOG_FORMAT: 'json' }).logFormat, 'json');
+      assert.equal(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat, 'pretty');
+      assert.throws(() => loadConfig({ LOG_FORMAT: 'yaml' }), /LOG_FORMAT/);
+    });
+
+    it('reads .env under the environment when the file exists, and nothing when it does not', () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'sms-consent-env-'));
+      const file = path.join(dir, '.env');
+      writeFileSync(file, 'SMS_CONSENT_TEST_FROM_FILE=file\nPATH=from-file\n');
+      try {
+        const env = readEnvironment(file);
+
+        assert.equal(env.SMS_CONSENT_TEST_FROM_FILE, 'file');
+        assert.equal(env.PATH, process.env.PATH, 'the environment wins over the file');
+        assert.equal(readEnvironment(path.join(dir, 'missing.env')), process.env);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -23,7 +22,9 @@ const UI_TIMEOUT_MS = 30_000;
 
 /**
  * The path from the console to the Temporal Web UI. test/support/system.ts runs its dev server without
- * the UI, so this file starts its own, with the UI on a free port, and the worker, sandbox and API against it.
+ * the UI, so this file starts its own, with the UI on a free port, and the worker, sandbox and API against it. The
+ * dev server points the UI at the API's development codec endpoint, as `make start` does, so the UI shows payloads
+ * decoded.
  */
 describe('Temporal Web UI', () => {
   let env: TestWorkflowEnvironment;
@@ -38,6 +39,9 @@ describe('Temporal Web UI', () => {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     const uiPort = await freePort();
     uiUrl = `http://127.0.0.1:${uiPort}`;
+    // Chosen before the dev server starts, because the server is told the codec endpoint's URL.
+    const apiPort = await freePort();
+    apiUrl = `http://127.0.0.1:${apiPort}`;
     // The browser first: without Chromium the file fails at once, before there is a server to clean up.
     browser = await launchBrowser();
     [env, db] = await Promise.all([
@@ -48,6 +52,7 @@ describe('Temporal Web UI', () => {
           ip: '127.0.0.1',
           ui: true,
           uiPort,
+          extraArgs: ['--ui-codec-endpoint', `${apiUrl}/v1/codec/local`],
         },
       }),
       createTestDatabase(),
@@ -75,11 +80,11 @@ describe('Temporal Web UI', () => {
       webhookMaxAgeSeconds: 300,
       payloadCodec,
       temporalUiUrl: uiUrl,
+      isLocalUiCodecOpen: true,
     });
     const server: Server = await new Promise((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+      const listening = app.listen(apiPort, '127.0.0.1', () => resolve(listening));
     });
-    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     sandbox.setWebhookBaseUrl(apiUrl);
     const workerKnex = createKnex({ databaseUrl: db.url, poolMax: 10 });
     const lockKnex = createKnex({ databaseUrl: db.url, poolMax: 10 });
@@ -169,6 +174,56 @@ describe('Temporal Web UI', () => {
     assert.match(workflowId, /^smsConsent:/);
     assert.doesNotMatch(workflowId, /2125550143/, 'no phone number in the workflow id');
     await page.close();
+    await ui.close();
+  });
+
+  it("shows the lead ID and text decoded in the workflow's history, with no codec error, when opened", async () => {
+    const accounts = new AccountsRepository(db.knex);
+    const senderNumber = '+12015550152';
+    const phone = '+12125550153';
+    const leadId = 'lead-decoded-in-ui';
+    const text = 'Hi Sam, the Oak Ave open house starts at noon.';
+    const created = await accounts.createAccount({ name: 'Birch Homes', senderNumber, a2pStatus: 'verified' });
+    const { apiKey } = await accounts.createApiKey(created.id, 'agent');
+    const queued = await fetch(`${apiUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ leadId, phone, body: text }),
+    });
+    assert.equal(queued.status, 202);
+    const workflowId = await waitFor(
+      'the workflow to be listed',
+      async () => {
+        for await (const workflow of env.client.workflow.list({ query: `LeadIds="${leadId}"` })) {
+          return workflow.workflowId;
+        }
+        return undefined;
+      },
+      UI_TIMEOUT_MS,
+    );
+
+    const ui = await browser.newPage();
+    ui.setDefaultTimeout(UI_TIMEOUT_MS);
+    const codecCalls: number[] = [];
+    ui.on('response', (response) => {
+      if (response.url().startsWith(`${apiUrl}/v1/codec/local/`)) codecCalls.push(response.status());
+    });
+    await ui.goto(`${uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
+    await ui.getByText(workflowId).first().waitFor();
+    // The workflow's input (account and number) shows on the first screen; the lead's text arrived as the
+    // queueMessage update, whose request the history shows once its event is opened.
+    await ui.getByText(`"${phone}"`).first().waitFor();
+    await ui.getByText('Event History').first().click();
+    await ui.getByText('Workflow Execution Update Accepted').first().click();
+    await ui.getByText(`"${leadId}"`).first().waitFor();
+    await browser.screenshot(ui, '12-temporal-ui-decoded');
+    const shown = await ui.locator('body').innerText();
+
+    assert.ok(shown.includes(`"leadId": "${leadId}"`), 'the decoded lead ID');
+    assert.ok(shown.includes(`"body": "${text}"`), 'the decoded text');
+    assert.doesNotMatch(shown, /binary\/encrypted/, 'no payload left encrypted');
+    assert.doesNotMatch(shown, /Codec Server could not connect/);
+    assert.ok(codecCalls.length > 0 && codecCalls.every((status) => status === 200), `codec calls: ${codecCalls}`);
     await ui.close();
   });
 });

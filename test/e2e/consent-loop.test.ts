@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FOOTER } from '../../src/consent/footer';
-import { startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { startSystemPerFile } from '../support/system-per-file';
 
 const countFooter = (text: string) => text.split(FOOTER).length - 1;
 
 describe('consent loop, end to end', () => {
   let system: TestSystem;
   let account: TestAccount;
-
-  before(async () => {
-    system = await startSystem();
-    account = await system.createAccount();
-  });
-  after(async () => {
-    await system?.close();
-  });
+  startSystemPerFile((started) => ({ system, account } = started));
 
   const queue = (leadId: string, phone: string, body: string, key = account.agentKey) =>
     system.api('POST', '/v1/messages', { key, body: { leadId, phone, body } });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { FOOTER } from '../../src/consent/footer';
 import { phoneKeyOf } from '../../src/phone';
@@ -18,7 +18,9 @@ import {
   type QueuePrediction,
   type ReplyIntent,
 } from '../support/consent-model';
-import { PHONE_HASH_KEY, startSystem, type TestAccount, type TestSystem } from '../support/system';
+import { PHONE_HASH_KEY, type TestAccount, type TestSystem } from '../support/system';
+import type { MessageRow } from '../support/database';
+import { startSystemPerFile } from '../support/system-per-file';
 import { inboundBody, postWebhook } from '../support/webhooks';
 
 // Budget: the whole file must finish in about three minutes on two cores, shrinking included.
@@ -48,15 +50,6 @@ const REPLIES = {
   help: { text: 'HELP', intent: 'help' },
   other: { text: 'who is this?', intent: 'other' },
 } as const satisfies Record<string, Reply>;
-
-interface MessageRow {
-  id: string;
-  account_id: string;
-  lead_id: string | null;
-  phone: string;
-  kind: string;
-  status: string;
-}
 
 /** The real side of one run: fresh numbers and lead ids, and what the checks have seen so far. */
 interface RunContext {
@@ -664,13 +657,7 @@ const EXAMPLES: [number[], ConsentCommand[]][] = [
 ];
 
 describe('consent properties', () => {
-  before(async () => {
-    system = await startSystem();
-    account = await system.createAccount();
-  });
-  after(async () => {
-    await system?.close();
-  });
+  startSystemPerFile((started) => ({ system, account } = started));
 
   it(
     'keeps invariants 1-5 and the consent table when queues, replies, retries and restarts interleave',

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { startSystemPerFile } from '../support/system-per-file';
 import { temporalCliPath } from '../support/temporal-cli';
 
 const run = promisify(execFile);
@@ -10,14 +11,7 @@ const run = promisify(execFile);
 describe('operability', () => {
   let system: TestSystem;
   let account: TestAccount;
-
-  before(async () => {
-    system = await startSystem();
-    account = await system.createAccount();
-  });
-  after(async () => {
-    await system?.close();
-  });
+  startSystemPerFile((started) => ({ system, account } = started));
 
   /** `temporal workflow list --query …` against the test's dev server, as an operator would type it. */
   async function listWorkflows(query: string): Promise<{ execution: { workflowId: string } }[]> {

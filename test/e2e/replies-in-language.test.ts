@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FOOTER } from '../../src/consent/footer';
-import { startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { startSystemPerFile } from '../support/system-per-file';
 
 // The account texts that answer a reply, per language, and the unclear-reply path, through the real stack:
 // the API, a signed webhook from the sandbox, the workflow, Postgres and the Vonage SDK (docs/keywords.md).
@@ -12,14 +13,7 @@ const SPANISH_HELP =
 describe('answers in the lead language, and unclear replies', () => {
   let system: TestSystem;
   let account: TestAccount;
-
-  before(async () => {
-    system = await startSystem();
-    account = await system.createAccount();
-  });
-  after(async () => {
-    await system?.close();
-  });
+  startSystemPerFile((started) => ({ system, account } = started));
 
   const setText = (name: string, language: string, template: string) =>
     system.api('PUT', `/v1/settings/${name}?language=${language}`, { key: account.adminKey, body: { template } });

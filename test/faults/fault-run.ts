@@ -7,6 +7,7 @@ import { FOOTER } from '../../src/consent/footer';
 import { phoneKeyOf, toVonageNumber } from '../../src/phone';
 import { signWebhook } from '../../src/vonage/webhook-signature';
 import { getConsentStateQuery, smsConsentWorkflowId, type ConsentState } from '../../workflows/sms-consent.contract';
+import type { MessageRow } from '../support/database';
 import type { FaultSystem } from '../support/fault-system';
 import { PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from '../support/system';
 
@@ -544,18 +545,6 @@ async function waitForQuiescence(
     if (Date.now() > deadline) throw new Error(`not quiescent after ${options.timeoutMs} ms: ${detail}`);
     await sleep(QUIESCENCE_POLL_MS);
   }
-}
-
-interface MessageRow {
-  id: string;
-  account_id: string;
-  lead_id: string | null;
-  phone: string;
-  kind: string;
-  status: string;
-  reason: string | null;
-  idempotency_key: string | null;
-  provider_message_id: string | null;
 }
 
 interface LedgerRow {

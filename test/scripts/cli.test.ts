@@ -7,7 +7,8 @@ import { DoNotContactRepository } from '../../src/db/do-not-contact-repository';
 import { phoneKeyOf } from '../../src/phone';
 import { getConsentStateQuery, smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { PHONE_HASH_KEY, startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { PHONE_HASH_KEY, waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { startSystemPerFile } from '../support/system-per-file';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const CLI_TIMEOUT_MS = 60_000;
@@ -438,14 +439,7 @@ describe('cli', () => {
 describe('cli with a running system', () => {
   let system: TestSystem;
   let account: TestAccount;
-
-  before(async () => {
-    system = await startSystem();
-    account = await system.createAccount();
-  });
-  after(async () => {
-    await system?.close();
-  });
+  startSystemPerFile((started) => ({ system, account } = started));
 
   const temporalEnv = () => ({
     TEMPORAL_ADDRESS: system.env.address,

@@ -6,7 +6,8 @@ import { after, before, describe, it, mock } from 'node:test';
 import { SignJWT, generateKeyPair } from 'jose';
 import { signWebhook, singleAccountSecrets, verifyWebhookSignature } from '../../src/vonage/webhook-signature';
 import { toVonageNumber } from '../../src/phone';
-import { SIGNATURE_SECRET, startSystem, type TestAccount, type TestSystem } from '../support/system';
+import { SIGNATURE_SECRET, type TestAccount, type TestSystem } from '../support/system';
+import { footprintOf, startSystemPerFile } from '../support/system-per-file';
 import { inboundBody, postWebhook } from '../support/webhooks';
 import { listenApp, type ExtraApi } from './harness';
 
@@ -20,25 +21,9 @@ function sha256Hex(body: string): string {
 describe('webhook hardening', () => {
   let system: TestSystem;
   let account: TestAccount;
+  startSystemPerFile((started) => ({ system, account } = started));
 
-  before(async () => {
-    system = await startSystem();
-    account = await system.createAccount();
-  });
-  after(async () => {
-    await system?.close();
-  });
-
-  /** What a webhook may change for a number: texts, Do Not Contact, ledger rows, webhook receipts. */
-  async function footprint(phone: string) {
-    const count = async (table: string, where: Record<string, string>) =>
-      Number((await system.db.knex(table).where(where).count<{ count: string }[]>('* as count'))[0]!.count);
-    return {
-      messages: await count('messages', { account_id: account.accountId, phone }),
-      dnc: await count('do_not_contact', { account_id: account.accountId, phone }),
-      ledger: await count('consent_events', { account_id: account.accountId, phone }),
-    };
-  }
+  const footprint = (phone: string) => footprintOf(system, account.accountId, phone);
 
   function stopFrom(phone: string) {
     const body = inboundBody({ from: phone, to: account.senderNumber, text: 'STOP' });

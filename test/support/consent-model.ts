@@ -1,3 +1,4 @@
+import type { OutboundKind as ServiceOutboundKind } from '../../activities';
 import type { LeadOptInStatus } from '../../workflows/sms-consent.contract';
 
 /**
@@ -10,8 +11,8 @@ import type { LeadOptInStatus } from '../../workflows/sms-consent.contract';
 /** What the model says a queued lead text became. `sent` stands for the API's `sent` or `delivered`. */
 export type ModelMessageStatus = 'held' | 'sent' | 'blocked' | 'cancelled';
 
-/** Every kind of outbound text the service sends. */
-export type OutboundKind = 'opt_in' | 'lead' | 'opt_out_confirmation' | 'opt_in_confirmation' | 'help_reply';
+/** Every kind of outbound text the model expects: its replies are never unclear, so it never expects a clarification. */
+export type OutboundKind = Exclude<ServiceOutboundKind, 'clarification'>;
 
 /** What an inbound reply means; the test picks texts whose meaning the classification rules of docs/keywords.md fix. */
 export type ReplyIntent = 'opt_out' | 'opt_in' | 'help' | 'other';

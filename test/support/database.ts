@@ -3,6 +3,19 @@ import { createKnex, migrateToLatest } from '../../src/db/knex';
 
 const BASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The `messages` columns tests read back to check what the service stored. */
+export interface MessageRow {
+  id: string;
+  account_id: string;
+  lead_id: string | null;
+  phone: string;
+  kind: string;
+  status: string;
+  reason: string | null;
+  idempotency_key: string | null;
+  provider_message_id: string | null;
+}
+
 /** A fresh, migrated database for one test file, dropped by `drop()`. */
 export interface TestDatabase {
   url: string;

@@ -13,7 +13,7 @@ import pino, { type Logger } from 'pino';
 import { createApp } from '../../src/app';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 import { AccountsRepository, type A2pStatus } from '../../src/db/accounts-repository';
-import { ConsentRepository } from '../../src/db/consent-repository';
+import { OutboxRepository } from '../../src/db/outbox-repository';
 import { createKnex } from '../../src/db/knex';
 import { createSandbox, type Sandbox, type SandboxFault } from '../../src/sandbox/sandbox';
 import { TASK_QUEUE } from '../../src/temporal';
@@ -22,6 +22,7 @@ import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { createTestDatabase, type TestDatabase } from './database';
 import { callApi, PAYLOAD_ENCRYPTION_KEYS, PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from './system';
 import { bundleConsentWorkflows, temporalCliPath } from './temporal-cli';
+import { sendAtAnyHour } from '../../src/sending-window/plan-send';
 
 /**
  * The whole service for fault tests, with every part one a test can break: its own Temporal dev server (a child
@@ -334,6 +335,7 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
         env: {
           ...process.env,
           NODE_ENV: 'test',
+          QUIET_HOURS: 'off',
           LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
           DATABASE_URL: db.url,
           TEMPORAL_ADDRESS: temporal.address,
@@ -409,7 +411,7 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
       workflowBundle ??= bundleConsentWorkflows();
       const knex = createKnex({ databaseUrl: db.url, poolMax: 20 });
       const lockKnex = createKnex({ databaseUrl: db.url, poolMax: 16 });
-      const store = new ConsentRepository(knex, lockKnex);
+      const store = new OutboxRepository(knex, lockKnex);
       const nativeConnection = await NativeConnection.connect({ address: temporal.address });
       const worker = await Worker.create({
         connection: nativeConnection,
@@ -427,6 +429,8 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
             }),
           ),
           reconcileWindowMs: workerOptions.reconcileWindowMs ?? options.reconcileWindowMs ?? 20_000,
+          // The fault suite runs at any hour; quiet hours have their own suite.
+          planSend: sendAtAnyHour,
         }),
         dataConverter: { payloadCodecs: [payloadCodec] },
       });

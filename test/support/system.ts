@@ -17,6 +17,7 @@ import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
 import { createWorker } from '../../src/worker-setup';
 import { createTestDatabase, type TestDatabase } from './database';
 import { bundleConsentWorkflows, createTestEnvironment } from './temporal-cli';
+import { planSend, sendAtAnyHour } from '../../src/sending-window/plan-send';
 
 export const SIGNATURE_SECRET = 'test-signature-secret-0123456789';
 export const PHONE_HASH_KEY = 'test-phone-hash-key-0123456789';
@@ -114,6 +115,11 @@ export async function startSystem(
     statusDelayMs?: number;
     /** Receives every log line of the API and the sandbox (JSON), at debug level. */
     onLogLine?: (line: string) => void;
+    /**
+     * Enforce quiet hours with the real planner. Off by default: the other suites run at any hour of the day and
+     * test consent and delivery, not the clock (test/e2e/quiet-hours.test.ts turns it on).
+     */
+    isQuietHoursEnforced?: boolean;
   } = {},
 ): Promise<TestSystem> {
   const env = await createTestEnvironment();
@@ -209,6 +215,7 @@ export async function startSystem(
         reconcileWindowMs: 60_000,
         shutdownGraceMs: 5_000,
         workflowBundle: bundle,
+        planSend: options.isQuietHoursEnforced ? planSend : sendAtAnyHour,
       });
       workerRun = worker.run();
     },
@@ -226,6 +233,7 @@ export async function startSystem(
         env: {
           ...process.env,
           NODE_ENV: 'test',
+          QUIET_HOURS: options.isQuietHoursEnforced ? 'enforce' : 'off',
           LOG_LEVEL: spawnOptions.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'warn',
           DATABASE_URL: db.url,
           TEMPORAL_ADDRESS: env.address,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
@@ -17,6 +18,7 @@ import {
 } from '../../workflows/sms-consent.contract';
 import type { FakeActivities } from './fake-activities';
 import { waitFor } from './system';
+import { bundleConsentWorkflows, createTestEnvironment } from './temporal-cli';
 
 /**
  * Workflow tests' harness: one (account, number) driven only through the contract, run by a fresh Worker with fake
@@ -24,6 +26,24 @@ import { waitFor } from './system';
  */
 
 const PHONE_HASH_KEY = 'workflow-test-phone-hash-key';
+
+/** What a workflow test file shares: one test environment and one workflow bundle (STYLE: one of each per file). */
+export interface WorkflowTestFile {
+  env: TestWorkflowEnvironment;
+  workflowBundle: WorkflowBundle;
+}
+
+/** Creates the environment and the bundle before the enclosing describe's tests and tears the environment down after. */
+export function startWorkflowEnvironmentPerFile(use: (started: WorkflowTestFile) => void): void {
+  let env: TestWorkflowEnvironment | undefined;
+  before(async () => {
+    env = await createTestEnvironment();
+    use({ env, workflowBundle: await bundleConsentWorkflows() });
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+}
 
 /** One (account, number) under test: its workflow driven only through the contract. */
 export interface NumberUnderTest {

@@ -1,39 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { describe, it } from 'node:test';
+import { waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { footprintOf, startSystemPerFile } from '../support/system-per-file';
 import { grpcFailure } from '../support/grpc-failure';
 import { inboundBody, postWebhook } from '../support/webhooks';
 
 describe('inbound webhook', () => {
   let system: TestSystem;
   let account: TestAccount;
+  startSystemPerFile((started) => ({ system, account } = started));
 
-  before(async () => {
-    system = await startSystem();
-    account = await system.createAccount();
-  });
-  after(async () => {
-    await system?.close();
-  });
-
-  /** Counts what a webhook may have changed for a number: stored texts, Do Not Contact, ledger rows. */
-  async function footprint(phone: string) {
-    const [messages, dnc, ledger] = await Promise.all([
-      system.db
-        .knex('messages')
-        .where({ account_id: account.accountId, phone })
-        .count<{ count: string }[]>('* as count'),
-      system.db
-        .knex('do_not_contact')
-        .where({ account_id: account.accountId, phone })
-        .count<{ count: string }[]>('* as count'),
-      system.db
-        .knex('consent_events')
-        .where({ account_id: account.accountId, phone })
-        .count<{ count: string }[]>('* as count'),
-    ]);
-    return { messages: Number(messages[0]!.count), dnc: Number(dnc[0]!.count), ledger: Number(ledger[0]!.count) };
-  }
+  const footprint = (phone: string) => footprintOf(system, account.accountId, phone);
 
   const refusals: { name: string; expected: number; options: Parameters<typeof postWebhook>[3]; tamper?: boolean }[] = [
     { name: 'signed with another secret', expected: 401, options: { secret: 'not-the-secret-at-all-0123456' } },

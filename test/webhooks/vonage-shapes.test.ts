@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { toVonageNumber } from '../../src/phone';
-import { startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { startSystemPerFile } from '../support/system-per-file';
 import { postWebhook } from '../support/webhooks';
 import { vonageFixtures, withEnds } from '../support/vonage-fixtures';
 
@@ -16,14 +17,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('vonage webhook shapes', () => {
   let system: TestSystem;
   let account: TestAccount;
-
-  before(async () => {
-    system = await startSystem();
-    account = await system.createAccount();
-  });
-  after(async () => {
-    await system?.close();
-  });
+  startSystemPerFile((started) => ({ system, account } = started));
 
   const queue = (leadId: string, phone: string, body: string) =>
     system.api('POST', '/v1/messages', { key: account.agentKey, body: { leadId, phone, body } });

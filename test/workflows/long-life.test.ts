@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
@@ -14,8 +14,8 @@ import {
   smsConsentWorkflowId,
 } from '../../workflows/sms-consent.contract';
 import { FakeActivities } from '../support/fake-activities';
+import { startWorkflowEnvironmentPerFile } from '../support/workflow-harness';
 import { waitFor } from '../support/system';
-import { bundleConsentWorkflows, createTestEnvironment } from '../support/temporal-cli';
 
 const QUEUED = 300;
 const INBOUND = 700;
@@ -25,13 +25,7 @@ describe('smsConsentWorkflow over a long life', () => {
   let env: TestWorkflowEnvironment;
   let bundle: WorkflowBundle;
 
-  before(async () => {
-    env = await createTestEnvironment();
-    bundle = await bundleConsentWorkflows();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  startWorkflowEnvironmentPerFile((started) => ({ env, workflowBundle: bundle } = started));
 
   it('loses nothing across many continue-as-new runs when one number sees a thousand events', async () => {
     const fake = new FakeActivities();

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type WorkflowBundle } from '@temporalio/worker';
 import { accountIdAttribute, consentStatusAttribute, leadIdsAttribute } from '../../workflows/search-attributes';
 import { type FailureReason } from '../../workflows/sms-consent.contract';
 import { FakeActivities } from '../support/fake-activities';
-import { runWorkflowScenario, type NumberUnderTest } from '../support/workflow-harness';
+import {
+  runWorkflowScenario,
+  startWorkflowEnvironmentPerFile,
+  type NumberUnderTest,
+} from '../support/workflow-harness';
 import { waitFor } from '../support/system';
-import { bundleConsentWorkflows, createTestEnvironment } from '../support/temporal-cli';
 
 /** The forms a US number could appear in: E.164, Vonage's digits, the national number. */
 const phoneForms = (phone: string) => [phone, phone.slice(1), phone.slice(2)];
@@ -17,13 +20,7 @@ describe('smsConsentWorkflow', () => {
   let env: TestWorkflowEnvironment;
   let workflowBundle: WorkflowBundle;
 
-  before(async () => {
-    env = await createTestEnvironment();
-    workflowBundle = await bundleConsentWorkflows();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  startWorkflowEnvironmentPerFile((started) => ({ env, workflowBundle } = started));
 
   const runScenario = (
     fake: FakeActivities,

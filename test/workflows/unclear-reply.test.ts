@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { FakeActivities } from '../support/fake-activities';
-import { bundleConsentWorkflows, createTestEnvironment } from '../support/temporal-cli';
-import { runWorkflowScenario, type NumberUnderTest } from '../support/workflow-harness';
+import {
+  runWorkflowScenario,
+  startWorkflowEnvironmentPerFile,
+  type NumberUnderTest,
+} from '../support/workflow-harness';
 
 // A reply the classifier cannot settle (intent `unclear`) pauses sends to the number and asks once; START resumes,
 // STOP opts out (docs/keywords.md, "Unclear replies"). Replies in a known language are answered in it.
@@ -12,13 +15,7 @@ describe('smsConsentWorkflow: unclear replies and answers in the lead language',
   let env: TestWorkflowEnvironment;
   let workflowBundle: WorkflowBundle;
 
-  before(async () => {
-    env = await createTestEnvironment();
-    workflowBundle = await bundleConsentWorkflows();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  startWorkflowEnvironmentPerFile((started) => ({ env, workflowBundle } = started));
 
   const runScenario = (fake: FakeActivities, scenario: (number: NumberUnderTest) => Promise<void>) =>
     runWorkflowScenario({ env, workflowBundle, fake, scenario });
