@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     await recordDeploy(label, path.resolve(previous));
     return;
   }
-  const system = await startSystem();
+  // Quiet hours enforced, so a scenario can record a text waiting for its window; the others send in the daytime
+  // of the zones they name (or of their area code's zone when run in its daytime).
+  const system = await startSystem({ isQuietHoursEnforced: true });
   try {
     const account = await system.createAccount();
     const queue = (leadId: string, phone: string, body: string) =>
@@ -107,6 +109,23 @@ async function main(): Promise<void> {
     await reply(unclear, 'AYUDA');
     scenarios['unclear-pause-resume'] = unclear;
 
+    // Quiet hours: a text queued for a zone where it is night waits on a timer; the CRM then gives the lead a
+    // daytime zone, which re-plans it, and it goes out.
+    const quiet = system.newLeadPhone();
+    const queueIn = (body: string, timeZone: string) =>
+      system.api('POST', '/v1/messages', {
+        key: account.agentKey,
+        body: { leadId: 'lead-h8', phone: quiet, body, timeZone },
+      });
+    await queueIn('held until START', zoneWhereLocalHourIs(12));
+    await reply(quiet, 'START');
+    await waitFor('released', () => system.sandbox.sent({ to: quiet }).length >= 3);
+    const night = await queueIn('waits for the morning', zoneWhereLocalHourIs(23));
+    if (night.body.status !== 'scheduled') throw new Error(`expected scheduled, got ${JSON.stringify(night.body)}`);
+    await queueIn('after the zone changed', zoneWhereLocalHourIs(12));
+    await waitFor('re-planned and sent', () => system.sandbox.sent({ to: quiet }).length >= 5);
+    scenarios['quiet-hours-replanned'] = quiet;
+
     await settle();
     const accountOf = (name: string) =>
       name === 'a2p-not-sent-then-verified' ? unverified.accountId : account.accountId;
@@ -118,6 +137,13 @@ async function main(): Promise<void> {
   } finally {
     await system.close();
   }
+}
+
+/** A fixed-offset IANA zone (no DST) whose local hour is `hour` now; Etc/GMT signs are inverted (POSIX). */
+function zoneWhereLocalHourIs(hour: number): string {
+  const offset = (((hour - new Date().getUTCHours()) % 24) + 24) % 24;
+  const signed = offset > 14 ? offset - 24 : offset;
+  return signed === 0 ? 'Etc/UTC' : signed > 0 ? `Etc/GMT-${signed}` : `Etc/GMT+${-signed}`;
 }
 
 async function recordDeploy(label: string, previousCheckout: string): Promise<void> {
