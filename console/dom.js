@@ -97,7 +97,7 @@ function toneOf(status) {
   if (['failed', 'blocked', 'rejected', 'not_sent', 'expired', 'cancelled', 'unverified'].includes(status)) {
     return 'bad';
   }
-  if (['held', 'queued', 'sending', 'pending'].includes(status)) return 'wait';
+  if (['held', 'scheduled', 'queued', 'sending', 'pending'].includes(status)) return 'wait';
   return 'info';
 }
 

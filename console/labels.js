@@ -34,6 +34,8 @@ export const REASON_LABELS = /** @type {Record<string, string>} */ ({
   hold_expired: 'it waited too long for START',
   opted_out: 'the number opted out',
   sends_paused: 'an unclear reply paused texts until START',
+  outside_sending_window: "its opt-in waits for the lead's sending window (quiet hours)",
+  no_sending_window: 'no sending window is known for the number (give the lead a time zone)',
 });
 
 /**
@@ -52,10 +54,13 @@ export function optInBadge(status) {
 export function statusOf(message) {
   const reason = message.reason ? (REASON_LABELS[message.reason] ?? message.reason) : null;
   const isOptIn = message.kind === 'opt_in' && message.optIn;
+  // Quiet hours: a scheduled text says when it goes out, in the operator's own clock.
+  const sendAt = message.status === 'scheduled' && message.sendAt ? new Date(message.sendAt).toLocaleString() : null;
   return [
     isOptIn ? optInBadge(message.optIn) : badge(message.status, message.status),
     isOptIn ? h('span', { class: 'reason' }, ` text ${message.status}`) : null,
     reason ? h('span', { class: 'reason' }, ` ${reason}`) : null,
+    sendAt ? h('span', { class: 'reason', 'data-send-at': message.sendAt }, ` goes out ${sendAt}`) : null,
   ];
 }
 

@@ -24,11 +24,11 @@
  * Sentence punctuation (! ? ; a full stop after a word, a line break) is remembered as a clause break, so "Don't.
  * Stop texting me" does not read as "don't stop".
  */
+import { KEYWORD_GROUPS, type KeywordGroup, type ReplyLanguage } from './inbound-keywords';
 import {
   CONTACT_NEGATIONS,
   CONTACT_NEGATION_GAP,
   CONTACT_VERBS,
-  KEYWORD_GROUPS,
   LEADING_FILLER_WORDS,
   MESSAGE_NOUNS,
   STOP_FAMILY,
@@ -39,9 +39,7 @@ import {
   STOP_OBJECTS,
   STOP_PARTICLES_AFTER,
   STOP_UNCLEAR_AFTER,
-  type KeywordGroup,
-  type ReplyLanguage,
-} from './inbound-keywords';
+} from './reply-grammar';
 
 /**
  * What an inbound text means for consent. `other` is an ordinary reply, kept in the lead's text history. `unclear`

@@ -706,10 +706,12 @@ describe('classifyInbound', () => {
       for (const specifier of specifiers) assert.ok(specifier.startsWith('.'), `imports ${specifier}`);
     });
 
-    it('imports nothing at all when the keyword tables are loaded', () => {
-      const source = readFileSync(join(__dirname, '../../workflows/inbound-keywords.ts'), 'utf8');
+    it('imports nothing at all when the keyword tables and the grammar word lists are loaded', () => {
+      for (const file of ['inbound-keywords.ts', 'reply-grammar.ts']) {
+        const source = readFileSync(join(__dirname, '../../workflows', file), 'utf8');
 
-      assert.doesNotMatch(source, /^\s*import\s|require\(|import\(/m);
+        assert.doesNotMatch(source, /^\s*import\s|require\(|import\(/m, file);
+      }
     });
   });
 });

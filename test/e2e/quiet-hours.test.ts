@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { launchBrowser, type TestBrowser } from '../support/browser';
 import { startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
 
 // Quiet hours end to end (docs/quiet-hours.md): the account's window, a lead's explicit zone, texts that wait on
@@ -27,11 +28,14 @@ function localHhMm(date: Date, timeZone: string): string {
 
 describe('quiet hours', () => {
   let system: TestSystem;
+  let browser: TestBrowser;
 
   before(async () => {
     system = await startSystem({ isQuietHoursEnforced: true });
+    browser = await launchBrowser();
   });
   after(async () => {
+    await browser?.close();
     await system?.close();
   });
 
@@ -189,5 +193,18 @@ describe('quiet hours', () => {
     assert.equal(sentTo(phone).length, 0, 'not even the opt-in goes out at night');
     const consent = await system.api('GET', '/v1/leads/lead-new-night/consent', { key: account.agentKey });
     assert.equal(consent.body.reason, 'outside_sending_window');
+
+    // The console's Lead Details shows the waiting opt-in as scheduled, with when it goes out.
+    const page = await browser.newPage();
+    await page.goto(`${system.apiUrl}/`);
+    await page.getByLabel('API key').fill(account.agentKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).waitFor();
+    await page.goto(`${system.apiUrl}/#/leads/lead-new-night`);
+    const scheduled = page.locator('.conversation [data-kind="opt_in"] [data-send-at]');
+    await scheduled.waitFor();
+    assert.equal(await scheduled.getAttribute('data-send-at'), first.body.sendAt);
+    await browser.screenshot(page, 'quiet-hours-lead-details-scheduled');
+    await page.close();
   });
 });
