@@ -11,13 +11,30 @@ export interface TimedAnswer {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/**
+ * A fixed-offset IANA zone (no DST) whose local hour is `hour` when the bench starts; Etc/GMT signs are inverted
+ * (POSIX: Etc/GMT-3 is UTC+3).
+ */
+export function zoneWhereLocalHourIs(hour: number, now = new Date()): string {
+  const offset = (((hour - now.getUTCHours()) % 24) + 24) % 24;
+  const signed = offset > 14 ? offset - 24 : offset;
+  return signed === 0 ? 'Etc/UTC' : signed > 0 ? `Etc/GMT-${signed}` : `Etc/GMT+${-signed}`;
+}
+
+/**
+ * The bench runs with quiet hours enforced, as production does, at any hour of the day: its leads live where it is
+ * noon when it starts, so their texts go out for the next eight hours, and the idle phase's scheduled texts live
+ * where it is 1 a.m. (bench/phases/idle-scale.ts).
+ */
+export const BENCH_DAYTIME_ZONE = zoneWhereLocalHourIs(12);
+
 /** POST /v1/messages with an agent key; status 0 when the request never got an answer. */
 export async function queueText(
   apiUrl: string,
   apiKey: string,
-  input: { leadId: string; phone: string; body: string },
+  input: { leadId: string; phone: string; body: string; timeZone?: string },
 ): Promise<TimedAnswer> {
-  return timedPost(`${apiUrl}/v1/messages`, JSON.stringify(input), {
+  return timedPost(`${apiUrl}/v1/messages`, JSON.stringify({ timeZone: BENCH_DAYTIME_ZONE, ...input }), {
     authorization: `Bearer ${apiKey}`,
   });
 }

@@ -255,6 +255,12 @@ export function renderMarkdown(results: Omit<BenchResults, 'markdown'>): string 
         `p50 ${ms(first.queueLatencyMs.p50)} → ${ms(last.queueLatencyMs.p50)} · p95 ${ms(first.queueLatencyMs.p95)} → ${ms(last.queueLatencyMs.p95)}`,
       ]);
     }
+    const scheduled = idleScale.scheduled;
+    rows.push([
+      '   texts waiting for their window (quiet hours)',
+      `${scheduled.texts}${failuresText(scheduled.failures)} · worker RSS +${mib(scheduled.workerRssGrowthBytes)} · ` +
+        `per text: Temporal SQLite ${kib(scheduled.temporalSqliteBytesPerText)} · Postgres ${kib(scheduled.postgresBytesPerText)}`,
+    ]);
   } else {
     rows.push(['5. Idle scale', failed(idleScale)]);
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { residentBytes, sqliteBytes } from '../harness';
-import { queueText } from '../http';
+import { queueText, zoneWhereLocalHourIs } from '../http';
 import { benchPhone } from '../phone-numbers';
 import { startProgress } from '../progress';
 import { round1, round3, runPool, summarize, type LatencySummary } from '../stats';
@@ -41,6 +41,18 @@ export interface IdleScaleResult {
   temporalSqliteBytesPerLead: number;
   queueP50AtFirst: number;
   queueP50AtEnd: number;
+  /** Quiet hours: leads whose opt-in waits for its window on a workflow timer, measured after the waiting leads. */
+  scheduled: ScheduledTextsResult;
+}
+
+/** What texts waiting for their sending window cost (one scheduled opt-in and one held text per lead). */
+export interface ScheduledTextsResult {
+  /** Leads whose opt-in was scheduled (`held` with a `sendAt`). */
+  texts: number;
+  failures: number;
+  workerRssGrowthBytes: number | undefined;
+  postgresBytesPerText: number;
+  temporalSqliteBytesPerText: number;
 }
 
 const MAX_PROBES_PER_CHECKPOINT = 20;
@@ -132,6 +144,7 @@ export async function runIdleScale(context: BenchContext, target: number): Promi
 
   const first = checkpoints[0];
   const last = checkpoints.at(-1);
+  const scheduled = await scheduleNightTexts(context, Math.max(1, Math.floor(target / 10)), failures);
   const openAfter = await countOpenWorkflows(context);
   const openWorkflows = openBefore !== undefined && openAfter !== undefined ? openAfter - openBefore : undefined;
   return {
@@ -154,6 +167,55 @@ export async function runIdleScale(context: BenchContext, target: number): Promi
       waiting > 0 ? Math.round(((last?.temporalSqliteBytes ?? 0) - sqliteBefore) / waiting) : 0,
     queueP50AtFirst: first?.queueLatencyMs.p50 ?? Number.NaN,
     queueP50AtEnd: last?.queueLatencyMs.p50 ?? Number.NaN,
+    scheduled,
+  };
+}
+
+/**
+ * New leads in a zone where it is 1 a.m.: each one's opt-in is scheduled for 08:00 (a durable timer in its
+ * workflow) and its text held behind it. Measured as the growth of the worker's memory, the dev server's SQLite and
+ * Postgres per such lead, on top of the idle leads already waiting.
+ */
+async function scheduleNightTexts(
+  context: BenchContext,
+  count: number,
+  failures: Failures,
+): Promise<ScheduledTextsResult> {
+  const { system } = context;
+  const night = zoneWhereLocalHourIs(1);
+  const firstPhone = context.phones.reserve(count);
+  const rssBefore = await steadyRss(system.worker.pid);
+  const postgresBefore = await databaseBytes(context);
+  const sqliteBefore = sqliteBytes(system.sqlitePath);
+  let texts = 0;
+  let failed = 0;
+  await runPool(count, context.concurrency, Date.now() + context.phaseSeconds * 1000, async (index) => {
+    const answer = await withTimeout(
+      queueText(system.apiUrl, system.account.agentKey, {
+        leadId: `bench-night-${index}`,
+        phone: benchPhone(firstPhone + index),
+        body: `Bench night lead ${index}: sent in the morning.`,
+        timeZone: night,
+      }),
+      LEAD_TIMEOUT_MS,
+      'a night lead',
+    ).catch((error: unknown) => {
+      failures.add(error);
+      return undefined;
+    });
+    if (answer?.status === 202 && answer.body?.status === 'held' && answer.body?.sendAt) texts += 1;
+    else if (answer) {
+      failed += 1;
+      failures.add(new Error(`night lead answered ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`));
+    }
+  });
+  const rssAfter = await steadyRss(system.worker.pid);
+  return {
+    texts,
+    failures: failed,
+    workerRssGrowthBytes: rssBefore !== undefined && rssAfter !== undefined ? rssAfter - rssBefore : undefined,
+    postgresBytesPerText: texts > 0 ? Math.round(((await databaseBytes(context)) - postgresBefore) / texts) : 0,
+    temporalSqliteBytesPerText: texts > 0 ? Math.round((sqliteBytes(system.sqlitePath) - sqliteBefore) / texts) : 0,
   };
 }
 

@@ -50,6 +50,8 @@ describe('npm run bench', () => {
     assert.equal(results.stopToBlocked.measured, 3);
     assert.equal(results.stopToBlocked.textsAfterStopAck, 0);
     assert.equal(results.idleScale.waitingLeads, 20);
+    // Quiet hours: a tenth of the idle leads live where it is night, so their opt-ins wait for the window.
+    assert.equal(results.idleScale.scheduled.texts, 2);
     assert.ok(results.idleScale.checkpoints.length >= 2);
     assert.equal(results.goals.length, 4);
     // Groups that do a lead's work in each phase; the others may idle below one clock tick.
