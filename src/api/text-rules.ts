@@ -4,6 +4,7 @@
  */
 
 /** Postgres text cannot hold NUL (0x00); a field that is stored refuses it at validation rather than at insert. */
+// eslint-disable-next-line no-control-regex -- NUL is the one character this pattern exists to refuse.
 export const NO_NUL = /^[^\u0000]*$/;
 export const NO_NUL_MESSAGE = 'must not contain NUL characters';
 

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import type { Client, SignalDefinition } from '@temporalio/client';
 import {
   SMS_CONSENT_WORKFLOW_TYPE,
   doNotContactChangedSignal,
@@ -29,12 +29,7 @@ export async function signalDoNotContactChanged(
   number: NumberOfAccount,
   event: DoNotContactChanged,
 ): Promise<void> {
-  const workflowId = smsConsentWorkflowId(number.accountId, number.phoneKey);
-  await client.workflow.signalWithStart<SmsConsentWorkflow, [DoNotContactChanged]>(SMS_CONSENT_WORKFLOW_TYPE, {
-    ...consentWorkflowStartOptions({ ...number, workflowId }),
-    signal: doNotContactChangedSignal,
-    signalArgs: [event],
-  });
+  await signalWithStart(client, number, doNotContactChangedSignal, event);
 }
 
 /**
@@ -46,12 +41,7 @@ export async function signalInboundReply(
   number: NumberOfAccount,
   event: InboundReceived,
 ): Promise<void> {
-  const workflowId = smsConsentWorkflowId(number.accountId, number.phoneKey);
-  await client.workflow.signalWithStart<SmsConsentWorkflow, [InboundReceived]>(SMS_CONSENT_WORKFLOW_TYPE, {
-    ...consentWorkflowStartOptions({ ...number, workflowId }),
-    signal: inboundReceivedSignal,
-    signalArgs: [event],
-  });
+  await signalWithStart(client, number, inboundReceivedSignal, event);
 }
 
 /**
@@ -64,10 +54,20 @@ export async function signalSendingWindowChanged(
   number: NumberOfAccount,
   event: SendingWindowChanged,
 ): Promise<void> {
+  await signalWithStart(client, number, sendingWindowChangedSignal, event);
+}
+
+/** Signal-with-start of the number's workflow: the one way every event reaches it, running or not. */
+async function signalWithStart<Event>(
+  client: Client,
+  number: NumberOfAccount,
+  signal: SignalDefinition<[Event]>,
+  event: Event,
+): Promise<void> {
   const workflowId = smsConsentWorkflowId(number.accountId, number.phoneKey);
-  await client.workflow.signalWithStart<SmsConsentWorkflow, [SendingWindowChanged]>(SMS_CONSENT_WORKFLOW_TYPE, {
+  await client.workflow.signalWithStart<SmsConsentWorkflow, [Event]>(SMS_CONSENT_WORKFLOW_TYPE, {
     ...consentWorkflowStartOptions({ ...number, workflowId }),
-    signal: sendingWindowChangedSignal,
+    signal,
     signalArgs: [event],
   });
 }

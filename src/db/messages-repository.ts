@@ -86,15 +86,7 @@ export class MessagesRepository {
       .where({ account_id: accountId, lead_id: leadId })
       .orderBy('updated_at', 'desc')
       .first();
-    if (!row) return undefined;
-    return {
-      leadId: row.lead_id,
-      phone: row.phone,
-      status: row.status,
-      reason: row.reason,
-      optInMessageId: row.opt_in_message_id,
-      updatedAt: new Date(row.updated_at).toISOString(),
-    };
+    return row ? toLeadConsent(row) : undefined;
   }
 
   /**
@@ -133,14 +125,7 @@ export class MessagesRepository {
         { column: 'updated_at', order: 'desc' },
         { column: 'lead_id', order: 'asc' },
       ]);
-    return rows.map((row) => ({
-      leadId: row.lead_id,
-      phone: row.phone,
-      status: row.status,
-      reason: row.reason,
-      optInMessageId: row.opt_in_message_id,
-      updatedAt: new Date(row.updated_at).toISOString(),
-    }));
+    return rows.map(toLeadConsent);
   }
 
   /** The number's last `limit` ledger events (number-wide and per lead), oldest of them first. */
@@ -239,6 +224,17 @@ export class MessagesRepository {
       () => false,
     );
   }
+}
+
+function toLeadConsent(row: Record<string, unknown>): LeadConsentView {
+  return {
+    leadId: row.lead_id as string,
+    phone: row.phone as string,
+    status: row.status as LeadOptInStatus | null,
+    reason: row.reason as FailureReason | null,
+    optInMessageId: row.opt_in_message_id as string | null,
+    updatedAt: new Date(row.updated_at as string).toISOString(),
+  };
 }
 
 function toConsentEvent(row: Record<string, unknown>): ConsentEventView {

@@ -59,24 +59,23 @@ export class OutboxRepository implements ConsentStore {
       const account = await this.account(trx, input.accountId);
       const holdLimitMs = Number(account.hold_limit_seconds) * 1000;
       const isOnDoNotContact = await isNumberOnDoNotContact(trx, input.accountId, input.phone);
-      const existing = await this.findQueued(trx, input);
       // The API gives every request a fresh message ID and makes it the update ID, so a row under this very ID
       // was written by an earlier attempt of this activity whose result Temporal never recorded (the worker
       // died, or the connection dropped after COMMIT). It is this request, not a duplicate: carry on as the first
       // attempt would have, or the text would stay `queued` forever.
-      if (existing && existing.id === input.messageId) {
-        return { messageId: existing.id, isDuplicate: false, status: existing.status, isOnDoNotContact, holdLimitMs };
-      }
-      if (existing) {
-        return {
-          messageId: existing.id,
-          isDuplicate: true,
-          status: existing.status,
-          reason: existing.reason ?? undefined,
-          isOnDoNotContact,
-          holdLimitMs,
-        };
-      }
+      const resultOfRowFound = (row: MessageRow): RecordQueuedMessageResult =>
+        row.id === input.messageId
+          ? { messageId: row.id, isDuplicate: false, status: row.status, isOnDoNotContact, holdLimitMs }
+          : {
+              messageId: row.id,
+              isDuplicate: true,
+              status: row.status,
+              reason: row.reason ?? undefined,
+              isOnDoNotContact,
+              holdLimitMs,
+            };
+      const existing = await this.findQueued(trx, input);
+      if (existing) return resultOfRowFound(existing);
       const isZoneChanged = await this.recordLeadZone(trx, input);
       const inserted = await trx('messages')
         .insert({
@@ -100,19 +99,9 @@ export class OutboxRepository implements ConsentStore {
         // Lost a race with a concurrent request carrying the same idempotency key: theirs is the message.
         const winner = await this.findQueued(trx, input);
         if (!winner) throw new Error('queued message vanished after an insert conflict');
-        // Our own ID won: an overlapping attempt of this same call (a local activity re-run while the first
-        // attempt still ran) inserted it first. Still this request, as above.
-        if (winner.id === input.messageId) {
-          return { messageId: winner.id, isDuplicate: false, status: winner.status, isOnDoNotContact, holdLimitMs };
-        }
-        return {
-          messageId: winner.id,
-          isDuplicate: true,
-          status: winner.status,
-          reason: winner.reason ?? undefined,
-          isOnDoNotContact,
-          holdLimitMs,
-        };
+        // Our own ID may have won: an overlapping attempt of this same call (a local activity re-run while the
+        // first attempt still ran) inserted it first. Still this request, as above.
+        return resultOfRowFound(winner);
       }
       return {
         messageId: input.messageId,

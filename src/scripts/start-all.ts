@@ -227,6 +227,12 @@ function childOverrides(config: Config): Record<string, string> {
   return { LOG_FORMAT: format, ...(format === 'pretty' && isTerminal ? { FORCE_COLOR: '1' } : {}) };
 }
 
+/** A path as short as it can be said: relative when it is inside the working directory. */
+function displayPath(absolute: string): string {
+  const relative = path.relative(process.cwd(), absolute);
+  return relative.startsWith('..') ? absolute : relative;
+}
+
 function withoutPassword(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   url.password = '';
@@ -254,7 +260,7 @@ function readyBlock(lines: {
     `  Temporal Web UI  ${temporalUiUrl}`,
     `  Temporal gRPC    ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     `  Vonage           ${sandboxUrl ? `sandbox at ${sandboxUrl}` : `real API at ${config.vonage.apiHost}`}`,
-    `  Postgres         ${withoutPassword(config.databaseUrl)}${embeddedPostgresDir ? ` (embedded, data in ${path.relative(process.cwd(), embeddedPostgresDir)})` : ''}`,
+    `  Postgres         ${withoutPassword(config.databaseUrl)}${embeddedPostgresDir ? ` (embedded, data in ${displayPath(embeddedPostgresDir)})` : ''}`,
     '',
     '  Try it:',
     `    npm run cli -- account create --name Demo --sender ${DEMO_SENDER} --a2p verified`,

@@ -142,7 +142,8 @@ export function normaliseInbound(body: unknown): Parsed<VonageInbound> {
   const parsed = inboundMessageSchema.safeParse(body);
   if (!parsed.success) return parsed;
   const raw = parsed.data;
-  const isV01 = typeof raw.to !== 'string' || typeof raw.from !== 'string';
+  const envelope = envelopeOf(raw);
+  const isV01 = envelope.format === 'v0.1';
   const content = isV01 ? asRecord(raw.message?.content) : undefined;
   const channel = isV01 ? v01Channel(raw.from, raw.to) : (raw.channel ?? 'unknown');
   const declaredType = isV01 ? content?.type : raw.message_type;
@@ -151,17 +152,13 @@ export function normaliseInbound(body: unknown): Parsed<VonageInbound> {
   return {
     success: true,
     data: {
-      messageUuid: raw.message_uuid,
-      to: addressOf(raw.to),
-      from: addressOf(raw.from),
+      ...envelope,
       isFromPhone: !NON_PHONE_CHANNELS.has(channel) && (typeof raw.from === 'string' || raw.from.number !== undefined),
       channel,
       messageType,
       // A NUL cannot be stored in Postgres text. A reply is never refused for it (a "STOP\0" must still opt out):
       // NULs are dropped before anything else reads the text.
       text: text.replaceAll(String.fromCharCode(0), ''),
-      timestamp: raw.timestamp,
-      format: isV01 ? 'v0.1' : 'v1',
     },
   };
 }
@@ -171,22 +168,34 @@ export function normaliseStatus(body: unknown): Parsed<VonageStatus> {
   const parsed = messageStatusSchema.safeParse(body);
   if (!parsed.success) return parsed;
   const raw = parsed.data;
-  const isV01 = typeof raw.to !== 'string' || typeof raw.from !== 'string';
+  const envelope = envelopeOf(raw);
   const reportedStatus = raw.status ?? '';
   return {
     success: true,
     data: {
-      messageUuid: raw.message_uuid,
-      to: addressOf(raw.to),
-      from: addressOf(raw.from),
-      channel: raw.channel ?? (isV01 ? v01Channel(raw.from, raw.to) : 'unknown'),
+      ...envelope,
+      channel: raw.channel ?? (envelope.format === 'v0.1' ? v01Channel(raw.from, raw.to) : 'unknown'),
       reportedStatus,
       status: MESSAGE_STATUSES.find((known) => known === reportedStatus),
       clientRef: raw.client_ref,
       error: raw.error && errorOf(raw.error),
-      timestamp: raw.timestamp,
-      format: isV01 ? 'v0.1' : 'v1',
     },
+  };
+}
+
+/** What both webhooks carry alike; v0.1 is told apart by an object `to` or `from`. */
+function envelopeOf(raw: {
+  message_uuid: string;
+  to: Endpoint;
+  from: Endpoint;
+  timestamp?: string | undefined;
+}): Pick<VonageInbound & VonageStatus, 'messageUuid' | 'to' | 'from' | 'timestamp' | 'format'> {
+  return {
+    messageUuid: raw.message_uuid,
+    to: addressOf(raw.to),
+    from: addressOf(raw.from),
+    timestamp: raw.timestamp,
+    format: typeof raw.to !== 'string' || typeof raw.from !== 'string' ? 'v0.1' : 'v1',
   };
 }
 

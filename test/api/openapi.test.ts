@@ -6,6 +6,8 @@ import pino from 'pino';
 import { createApp } from '../../src/app';
 import { createKnex } from '../../src/db/knex';
 import { buildOpenApiDocument, COMPONENT_SCHEMAS, type OpenApiDocument } from '../../src/openapi';
+import { NO_NUL } from '../../src/api/text-rules';
+import { toE164, usNumberPattern } from '../../src/phone';
 import { startSystem, type TestAccount, type TestSystem } from '../support/system';
 
 /** The parts of an Express 5 router layer the walk reads (router 2.x keeps the mount path in `rawPath`). */
@@ -139,6 +141,37 @@ describe('openapi document', () => {
     assert.equal(COMPONENT_SCHEMAS.VonageMessageStatus!.schema.safeParse(noMessageUuid).success, false);
   });
 
+  it('states in the document each rule a route checks beyond the field types', () => {
+    const schemas = document.components.schemas as Record<string, Record<string, any>>;
+    const queueMessage = schemas.QueueMessageRequest!;
+    const recentQuery = document.paths['/v1/messages']?.get?.parameters?.[0];
+    const csv = document.paths['/v1/do-not-contact/import']?.post?.requestBody?.content['text/csv']?.schema;
+
+    assert.deepEqual(queueMessage.oneOf, [
+      { required: ['body'], properties: { templateId: false, variables: false } },
+      { required: ['templateId'], properties: { body: false } },
+    ]);
+    assert.equal(queueMessage.properties.phone.format, 'phone');
+    assert.match(queueMessage.properties.phone.description, /E\.164/);
+    assert.equal(schemas.UpdateTemplateRequest!.minProperties, 1);
+    assert.equal(recentQuery?.explode, true);
+    assert.deepEqual(recentQuery?.schema.not, { required: ['status', 'optIn'] });
+    assert.ok(new RegExp(String(csv?.pattern)).test('phone,source\n+14155550123,email'), 'a plain CSV fits');
+    assert.ok(!new RegExp(String(csv?.pattern)).test(' \n '), 'a blank CSV does not');
+    assert.ok(JSON.stringify(schemas.CreateTemplateRequest).includes(JSON.stringify(NO_NUL.source)), 'NUL is refused');
+  });
+
+  it('generates from its phone pattern only numbers toE164 accepts, when sampled', () => {
+    const pattern = new RegExp(usNumberPattern());
+    const samples = ['+12125550123', '14155550123', '+19832000000', '+18005550123', '+10005550123', '+1415555012'];
+
+    for (const sample of samples) {
+      if (pattern.test(sample)) assert.ok(toE164(sample), `${sample} matches but is refused`);
+    }
+    assert.ok(pattern.test('+14155550123') && pattern.test('14155550123'));
+    assert.ok(!pattern.test('+10005550123'), 'area code 000 is not in service');
+  });
+
   it('gives an example for every request body', () => {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
@@ -253,6 +286,37 @@ describe('openapi routes', () => {
         assert.ok(html.includes(`id="op-${operation.operationId}"`), `${operation.operationId} is on the page`);
       }
     }
+  });
+
+  it('answers 405 with Allow when a declared path is called with an undeclared method', async () => {
+    const put = await fetch(`${system.apiUrl}/v1/templates`, { method: 'PUT' });
+    const patch = await fetch(`${system.apiUrl}/v1/templates/${randomUUID()}`, { method: 'PATCH' });
+    const head = await fetch(`${system.apiUrl}/healthz`, { method: 'HEAD' });
+    const preflight = await fetch(`${system.apiUrl}/v1/codec/decode`, { method: 'OPTIONS' });
+    const unknown = await fetch(`${system.apiUrl}/no-such-route`, { method: 'PATCH' });
+
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.get('allow'), 'GET, POST, HEAD');
+    assert.equal(((await put.json()) as { error: string }).error, 'method_not_allowed');
+    assert.equal(patch.status, 405);
+    assert.equal(patch.headers.get('allow'), 'GET, PUT, DELETE, HEAD');
+    assert.equal(head.status, 200, 'HEAD is answered wherever GET is');
+    assert.equal(preflight.status, 204, 'the codec still answers its CORS preflight');
+    assert.equal(unknown.status, 404);
+  });
+
+  it('refuses a NUL in a template name at validation, with its path, when one is sent', async () => {
+    const response = await system.api('POST', '/v1/templates', {
+      key: account.adminKey,
+      body: { name: 'nul\u0000name', body: 'Hi {{firstName}}' },
+    });
+
+    assert.equal(response.status, 400);
+    assert.equal(response.body.error, 'invalid_request');
+    assert.deepEqual(
+      response.body.details.map((detail: { path: string }) => detail.path),
+      ['body.name'],
+    );
   });
 
   it('reaches a handler for every documented operation when each is called with an admin key', async () => {

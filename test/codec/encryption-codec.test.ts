@@ -192,7 +192,21 @@ describe('PAYLOAD_ENCRYPTION_KEYS', () => {
 
 describe('codecPayloadsSchema', () => {
   it('refuses at validation exactly the base64 the proto JSON decoder refuses, when bytes are malformed', () => {
-    const samples = ['', 'YQ', 'YQ=', 'YQ==', 'YQ===', 'YQ=a', 'YWI', 'YWI=', 'YWJj', 'Q/dj6-Fc', 'Y', 'Y===', 'wPEj=='];
+    const samples = [
+      '',
+      'YQ',
+      'YQ=',
+      'YQ==',
+      'YQ===',
+      'YQ=a',
+      'YWI',
+      'YWI=',
+      'YWJj',
+      'Q/dj6-Fc',
+      'Y',
+      'Y===',
+      'wPEj==',
+    ];
 
     for (const data of samples) {
       const body = { payloads: [{ metadata: { encoding: data }, data }] };

@@ -9,7 +9,7 @@ import { startSystem, type TestSystem } from '../support/system';
  * does what /openapi.json says. It starts the whole system as the tests do (Temporal dev server, Postgres, sandbox,
  * worker, API on 127.0.0.1), creates an account, and runs every phase (examples, coverage, fuzzing, stateful) with
  * bounded examples and time, configured by schemathesis.toml beside this file. It prints `N passed, N failed` over
- * the operations and exits non-zero on any failure.
+ * the operations (and the stateful phase) and exits non-zero on any failure.
  */
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -93,7 +93,7 @@ function runSchemathesis(schemaUrl: string, environment: Record<string, string>)
   });
 }
 
-/** Operations in the JUnit report: one test case each, failed when it holds a failure or an error. */
+/** Test cases in the JUnit report (one per operation, one for the stateful phase), failed with a failure or error. */
 function countOperations(junit: string): { passed: number; failed: number } {
   const cases = junit.match(/<testcase\b[\s\S]*?(?:\/>|<\/testcase>)/g) ?? [];
   const failed = cases.filter((testCase) => /<(failure|error)\b/.test(testCase)).length;

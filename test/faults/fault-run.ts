@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FOOTER } from '../../src/consent/footer';
 import { phoneKeyOf, toVonageNumber } from '../../src/phone';
 import { signWebhook } from '../../src/vonage/webhook-signature';
 import { getConsentStateQuery, smsConsentWorkflowId, type ConsentState } from '../../workflows/sms-consent.contract';
 import type { MessageRow } from '../support/database';
-import type { FaultSystem } from '../support/fault-system';
+import { startFaultSystem, type FaultSystem, type FaultSystemOptions } from '../support/fault-system';
 import { PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from '../support/system';
 
 /**
@@ -144,6 +145,19 @@ export interface FaultReport {
   phaseMs?: { queue: number; replies: number };
   settleMs: number;
   totalMs: number;
+}
+
+/** One load-under-fault test: the system it runs on, its titles, and the fault it injects. */
+export interface FaultTestOptions extends Omit<FaultRunOptions, 'inject'> {
+  /** The `describe` title: which fault. */
+  title: string;
+  /** The `it` title: what holds under it. */
+  expectation: string;
+  system: FaultSystemOptions;
+  /** Worker processes spawned (and polling) before the run; 1 unless the fault needs more. */
+  workerCount?: number;
+  /** As `FaultRunOptions.inject`, with the system to break. */
+  inject(system: FaultSystem, context: InjectContext): Promise<FaultsInjected>;
 }
 
 /** Result of a run: the report, and every violation found (empty when the system held). */
@@ -893,6 +907,31 @@ function expectationOf(text: QueuedText, number: NumberPlan): Expectation {
       }
       return 'any';
   }
+}
+
+/**
+ * Declares one fault test: a fault system with its worker processes, one run of the load while `inject` breaks the
+ * system, then the report and the assertions every fault must keep (`reportAndAssert`).
+ */
+export function describeFaultTest(options: FaultTestOptions): void {
+  const { title, expectation, system: systemOptions, workerCount = 1, inject, ...runOptions } = options;
+  describe(title, () => {
+    let system: FaultSystem;
+
+    before(async () => {
+      system = await startFaultSystem(systemOptions);
+      await Promise.all(Array.from({ length: workerCount }, () => system.spawnWorker({ waitUntilPolling: true })));
+    });
+    after(async () => {
+      await system?.close();
+    });
+
+    it(expectation, { timeout: FAULT_TEST_TIMEOUT_MS }, async () => {
+      const result = await runFaultScenario(system, { ...runOptions, inject: (context) => inject(system, context) });
+
+      reportAndAssert(result);
+    });
+  });
 }
 
 /** Unknown outcomes are the documented residual window: allowed, but rare. */

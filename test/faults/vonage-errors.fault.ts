@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
 import type { SandboxFault } from '../../src/sandbox/sandbox';
-import { startFaultSystem, type FaultSystem } from '../support/fault-system';
-import { FAULT_TEST_TIMEOUT_MS, reportAndAssert, runFaultScenario } from './fault-run';
+import { describeFaultTest } from './fault-run';
 
 const VONAGE_TIMEOUT_MS = 4_000;
 const MIN_ROTATIONS = 2;
@@ -24,40 +22,23 @@ const ROTATION: (SandboxFault | null)[] = [
   { mode: 'slow', delayMs: VONAGE_TIMEOUT_MS + 2_000, remaining: 1 },
 ];
 
-describe('fault F4: the provider answers 429, 500, times out and is slow', () => {
-  let system: FaultSystem;
-
-  before(async () => {
-    system = await startFaultSystem({ name: 'f4-vonage-errors', vonageTimeoutMs: VONAGE_TIMEOUT_MS });
-    await system.spawnWorker({ waitUntilPolling: true });
-  });
-  after(async () => {
-    await system?.close();
-  });
-
-  it(
-    'keeps invariants 1-7 and sends every text exactly once while the provider misbehaves',
-    { timeout: FAULT_TEST_TIMEOUT_MS },
-    async () => {
-      const result = await runFaultScenario(system, {
-        fault: 'F4 Vonage 429/500/timeout/slow',
-        inject: async ({ random, isLoadDone, log }) => {
-          let rotations = 0;
-          let step = 0;
-          while ((rotations < MIN_ROTATIONS || !isLoadDone()) && rotations < MAX_ROTATIONS) {
-            const fault = ROTATION[step % ROTATION.length]!;
-            system.sandbox.setFault(fault);
-            log(`sandbox fault ${JSON.stringify(fault)}`);
-            await sleep(1_500 + random() * 2_000);
-            step += 1;
-            if (step % ROTATION.length === 0) rotations += 1;
-          }
-          system.sandbox.setFault(null);
-          return { rotations, ...system.sandboxFaultsApplied };
-        },
-      });
-
-      reportAndAssert(result);
-    },
-  );
+describeFaultTest({
+  title: 'fault F4: the provider answers 429, 500, times out and is slow',
+  expectation: 'keeps invariants 1-7 and sends every text exactly once while the provider misbehaves',
+  system: { name: 'f4-vonage-errors', vonageTimeoutMs: VONAGE_TIMEOUT_MS },
+  fault: 'F4 Vonage 429/500/timeout/slow',
+  inject: async (system, { random, isLoadDone, log }) => {
+    let rotations = 0;
+    let step = 0;
+    while ((rotations < MIN_ROTATIONS || !isLoadDone()) && rotations < MAX_ROTATIONS) {
+      const fault = ROTATION[step % ROTATION.length]!;
+      system.sandbox.setFault(fault);
+      log(`sandbox fault ${JSON.stringify(fault)}`);
+      await sleep(1_500 + random() * 2_000);
+      step += 1;
+      if (step % ROTATION.length === 0) rotations += 1;
+    }
+    system.sandbox.setFault(null);
+    return { rotations, ...system.sandboxFaultsApplied };
+  },
 });

@@ -1,62 +1,45 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
-import { startFaultSystem, type FaultSystem, type WorkerProcess } from '../support/fault-system';
-import { FAULT_TEST_TIMEOUT_MS, reportAndAssert, runFaultScenario } from './fault-run';
+import type { WorkerProcess } from '../support/fault-system';
+import { describeFaultTest } from './fault-run';
 
 const WORKER_COUNT = 2;
 /** Kills spread over the run; each stalls the dead worker's activities for their 20 s start-to-close timeout. */
 const KILLS = 4;
 
-describe('fault F1: workers SIGKILLed at random points and restarted', () => {
-  let system: FaultSystem;
-
-  before(async () => {
-    system = await startFaultSystem({ name: 'f1-worker-sigkill' });
-    await Promise.all(Array.from({ length: WORKER_COUNT }, () => system.spawnWorker({ waitUntilPolling: true })));
-  });
-  after(async () => {
-    await system?.close();
-  });
-
-  it(
-    'keeps invariants 1-7 and sends every text exactly once when workers die mid-activity',
-    { timeout: FAULT_TEST_TIMEOUT_MS },
-    async () => {
-      const result = await runFaultScenario(system, {
-        fault: 'F1 worker SIGKILL',
-        inject: async ({ random, log }) => {
-          // Two workers, as in production; each kill is replaced at once by a new process (which bundles the
-          // workflows before it polls). The third kill takes every worker down at the same moment.
-          const ready = new Set<WorkerProcess>(system.workers);
-          const replace = async () => {
-            const worker = await system.spawnWorker();
-            await system.waitUntilPolling(worker);
-            ready.add(worker);
-          };
-          const replacements: Promise<void>[] = [];
-          let kills = 0;
-          let wholeOutages = 0;
-          while (kills < KILLS) {
-            await sleep(4_000 + random() * 8_000);
-            const candidates = [...ready].filter((worker) => !worker.hasExited);
-            if (candidates.length === 0) continue;
-            const victims = kills === 2 ? candidates : [candidates[Math.floor(random() * candidates.length)]!];
-            if (victims.length === candidates.length && candidates.length === WORKER_COUNT) wholeOutages += 1;
-            for (const victim of victims) {
-              ready.delete(victim);
-              victim.child.kill('SIGKILL');
-              await victim.exited;
-              kills += 1;
-              log(`SIGKILL worker ${victim.pid}`);
-              replacements.push(replace());
-            }
-          }
-          await Promise.all(replacements);
-          return { workerSigkills: kills, allWorkersDown: wholeOutages };
-        },
-      });
-
-      reportAndAssert(result);
-    },
-  );
+describeFaultTest({
+  title: 'fault F1: workers SIGKILLed at random points and restarted',
+  expectation: 'keeps invariants 1-7 and sends every text exactly once when workers die mid-activity',
+  system: { name: 'f1-worker-sigkill' },
+  workerCount: WORKER_COUNT,
+  fault: 'F1 worker SIGKILL',
+  inject: async (system, { random, log }) => {
+    // Two workers, as in production; each kill is replaced at once by a new process (which bundles the
+    // workflows before it polls). The third kill takes every worker down at the same moment.
+    const ready = new Set<WorkerProcess>(system.workers);
+    const replace = async () => {
+      const worker = await system.spawnWorker();
+      await system.waitUntilPolling(worker);
+      ready.add(worker);
+    };
+    const replacements: Promise<void>[] = [];
+    let kills = 0;
+    let wholeOutages = 0;
+    while (kills < KILLS) {
+      await sleep(4_000 + random() * 8_000);
+      const candidates = [...ready].filter((worker) => !worker.hasExited);
+      if (candidates.length === 0) continue;
+      const victims = kills === 2 ? candidates : [candidates[Math.floor(random() * candidates.length)]!];
+      if (victims.length === candidates.length && candidates.length === WORKER_COUNT) wholeOutages += 1;
+      for (const victim of victims) {
+        ready.delete(victim);
+        victim.child.kill('SIGKILL');
+        await victim.exited;
+        kills += 1;
+        log(`SIGKILL worker ${victim.pid}`);
+        replacements.push(replace());
+      }
+    }
+    await Promise.all(replacements);
+    return { workerSigkills: kills, allWorkersDown: wholeOutages };
+  },
 });

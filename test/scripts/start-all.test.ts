@@ -161,7 +161,8 @@ describe('start-all', () => {
       assert.match(output, new RegExp(`Temporal Web UI\\s+http://127\\.0\\.0\\.1:${ports.ui}`));
       assert.match(output, new RegExp(`Temporal gRPC\\s+127\\.0\\.0\\.1:${ports.temporal}`));
       assert.match(output, new RegExp(`sandbox at http://127\\.0\\.0\\.1:${ports.sandbox}`));
-      assert.match(output, new RegExp(`Postgres\\s+postgres://postgres@127\\.0\\.0\\.1:5432/${databaseName}`));
+      const postgresAt = new URL(BASE_DATABASE_URL).host.replaceAll('.', '\\.');
+      assert.match(output, new RegExp(`Postgres\\s+postgres://postgres@${postgresAt}/${databaseName}`));
       assert.match(output, /npm run cli -- account create --name Demo --sender \+12015550100 --a2p verified/);
       assert.equal((await fetch(`${apiUrl}/readyz`)).status, 200);
       assert.ok(await isListening(ports.ui), 'the Temporal Web UI listens on --ui-port');

@@ -48,6 +48,7 @@ const GROUP_OF: Record<string, Group> = {
   exportConsentEvents: 'reads',
   getA2pStatus: 'reads',
   getMessagingSettings: 'reads',
+  getSendingWindow: 'reads',
   getAccountText: 'reads',
   listTemplates: 'reads',
   getTemplate: 'reads',
@@ -57,6 +58,7 @@ const GROUP_OF: Record<string, Group> = {
   importDoNotContact: 'doNotContact',
   setA2pStatus: 'settings',
   setMessagingSettings: 'settings',
+  setSendingWindow: 'settings',
   setAccountText: 'settings',
   createTemplate: 'templates',
   updateTemplate: 'templates',
@@ -732,6 +734,7 @@ describe('hostile input', () => {
       }
       case 'setA2pStatus':
       case 'setMessagingSettings':
+      case 'setSendingWindow':
       case 'setAccountText':
         return { consent_events: [0, 1] };
       case 'createTemplate':

@@ -389,6 +389,16 @@ describe('role matrix', () => {
       request: async () => ({ json: { holdLimitDays: 3, keywords: { optOut: ['ALTOB'] } } }),
       expect: (answer) => assert.deepEqual([answer.status, answer.body.holdLimitDays], [200, 3]),
     }),
+    getSendingWindow: sameForBothTenants({
+      name: "the caller's sending window",
+      request: async () => ({}),
+      expect: (answer) => assert.equal(answer.status, 200),
+    }),
+    setSendingWindow: sameForBothTenants({
+      name: "the caller's sending window",
+      request: async () => ({ json: { start: '09:00', end: '17:00' } }),
+      expect: (answer) => assert.deepEqual([answer.status, answer.body.start], [200, '09:00']),
+    }),
     getAccountText: sameForBothTenants({
       name: "the caller's HELP reply",
       request: async () => ({ params: { name: 'help-reply' } }),
@@ -401,6 +411,11 @@ describe('role matrix', () => {
       name: "the caller's HELP reply",
       request: async () => ({ params: { name: 'help-reply' }, json: { template: bHelpText } }),
       expect: (answer) => assert.deepEqual([answer.status, answer.body.template], [200, bHelpText]),
+    }),
+    removeLocalizedAccountText: sameForBothTenants({
+      name: "the caller's Spanish HELP reply",
+      request: async () => ({ params: { name: 'help-reply' }, query: { language: 'es' } }),
+      expect: (answer) => assert.equal(answer.status, 204),
     }),
     listTemplates: {
       own: [
