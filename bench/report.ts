@@ -41,24 +41,30 @@ export interface GoalCheck {
   note?: string;
 }
 
+/** The counts and time budgets of a run: a preset's (--quick, --full), each overridable on the command line. */
+export interface BenchSizes {
+  leads: number;
+  durationSeconds: number;
+  idle: number;
+  concurrency: number;
+  stopNumbers: number;
+  /** Time budget of phases 1, 2 and 4 (and of the wait for releases in 3): no new leads after it. */
+  phaseSeconds: number;
+  /** Time budget of phase 5. */
+  idleSeconds: number;
+}
+
 /** Everything one run wrote to bench/results/<date>.json. */
 export interface BenchResults {
   version: 1;
   startedAt: string;
   finishedAt: string;
   seconds: number;
-  options: {
+  options: BenchSizes & {
     preset: 'quick' | 'full';
-    leads: number;
     rate: number;
     /** The rate was chosen from phase 2 (no --rate). */
     isRateAuto: boolean;
-    durationSeconds: number;
-    idle: number;
-    concurrency: number;
-    stopNumbers: number;
-    phaseSeconds: number;
-    idleSeconds: number;
     /** Our worker's sticky-cache size (--max-cached-workflows); absent: the SDK's default. */
     maxCachedWorkflows?: number;
   };

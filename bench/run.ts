@@ -15,7 +15,15 @@ import { runIdleScale } from './phases/idle-scale';
 import { runStopToBlocked } from './phases/stop-to-blocked';
 import { backgroundBusyShare, busyShare, cpuPressure, cpuSnapshot, processCpuSeconds } from './machine';
 import { PhoneAllocator } from './phone-numbers';
-import { checkGoals, isMeasured, renderMarkdown, type BenchResults, type MachineInfo, type PhaseError } from './report';
+import {
+  checkGoals,
+  isMeasured,
+  renderMarkdown,
+  type BenchResults,
+  type BenchSizes,
+  type MachineInfo,
+  type PhaseError,
+} from './report';
 import { SandboxWatch } from './sandbox-watch';
 import { round3 } from './stats';
 
@@ -33,18 +41,9 @@ import { round3 } from './stats';
  * nothing here fails on a slow figure. See docs/benchmarks.md.
  */
 
-interface Preset {
-  leads: number;
+interface Preset extends BenchSizes {
   /** Offered requests per second in phase 3; undefined: half of what ours sustained in phase 2. */
   rate: number | undefined;
-  durationSeconds: number;
-  idle: number;
-  concurrency: number;
-  stopNumbers: number;
-  /** Time budget of phases 1, 2 and 4 (and of the wait for releases in 3): no new leads after it. */
-  phaseSeconds: number;
-  /** Time budget of phase 5. */
-  idleSeconds: number;
   /** Our worker's sticky-cache size; undefined: the SDK's default, derived from the heap limit. */
   maxCachedWorkflows: number | undefined;
 }

@@ -29,6 +29,19 @@ export type KeywordMatch = 'whole_message' | 'first_word' | 'anywhere';
  */
 export type KeywordKind = 'published' | 'variant' | 'plain_language';
 
+/** Misspellings of UNSUBSCRIBE, an opt-out both as the first word and anywhere in a reply. */
+const UNSUBSCRIBE_MISSPELLINGS = [
+  'UNSUBSCIBE',
+  'UNSUBCRIBE',
+  'UNSUSCRIBE',
+  'UNSUBSRIBE',
+  'UNSUBSCRIB',
+  'UNSUBSCRBE',
+  'UNSUBSCIRBE',
+  'UNSUBSCRIVE',
+  'UNSUBSCRIPE',
+];
+
 /** One row of the keyword table: entries sharing intent, language, match rule and sources. */
 export interface KeywordGroup {
   intent: 'opt_out' | 'opt_in' | 'help';
@@ -132,22 +145,7 @@ export const KEYWORD_GROUPS: readonly KeywordGroup[] = Object.freeze<KeywordGrou
     language: 'en',
     match: 'first_word',
     kind: 'variant',
-    entries: [
-      'STPO',
-      'SOTP',
-      'STP',
-      'UNSUBSCIBE',
-      'UNSUBCRIBE',
-      'UNSUSCRIBE',
-      'UNSUBSRIBE',
-      'UNSUBSCRIB',
-      'UNSUBSCRBE',
-      'UNSUBSCIRBE',
-      'UNSUBSCRIVE',
-      'UNSUBSCRIPE',
-      'CANCLE',
-      'CANSEL',
-    ],
+    entries: ['STPO', 'SOTP', 'STP', ...UNSUBSCRIBE_MISSPELLINGS, 'CANCLE', 'CANSEL'],
     sources: [FCC_RULE, CTIA_PRINCIPLES],
   },
   {
@@ -166,15 +164,7 @@ export const KEYWORD_GROUPS: readonly KeywordGroup[] = Object.freeze<KeywordGrou
       'OPT OUT',
       'REVOKE',
       'CEASE', // "cease and desist", "cease all contact"
-      'UNSUBSCIBE',
-      'UNSUBCRIBE',
-      'UNSUSCRIBE',
-      'UNSUBSRIBE',
-      'UNSUBSCRIB',
-      'UNSUBSCRBE',
-      'UNSUBSCIRBE',
-      'UNSUBSCRIVE',
-      'UNSUBSCRIPE',
+      ...UNSUBSCRIBE_MISSPELLINGS,
     ],
     sources: [FCC_RULE, CTIA_PRINCIPLES, TWILIO_STOP_FILTERING],
   },

@@ -3,6 +3,8 @@ import type { BenchSystem } from '../harness';
 import { readCpuByGroup, type CpuReading } from '../machine';
 import type { PhoneAllocator } from '../phone-numbers';
 import type { SandboxWatch } from '../sandbox-watch';
+import type { Progress } from '../progress';
+import { round1, runPool } from '../stats';
 
 /** What every phase gets from bench/run.ts. */
 export interface BenchContext {
@@ -50,6 +52,68 @@ export class Failures {
     const message = error instanceof Error ? error.message : String(error);
     if (this.examples.length < 5 && !this.examples.includes(message)) this.examples.push(message.slice(0, 300));
   }
+}
+
+/** How a phase that starts leads ran: its failures, and `leadsPerSecond` over `seconds` with `concurrency` in flight. */
+export interface LeadRunSummary {
+  failures: number;
+  failureExamples: string[];
+  concurrency: number;
+  seconds: number;
+  leadsPerSecond: number;
+}
+
+/** The summary of a phase that got `leads` leads through in `seconds`. */
+export function leadRunSummary(
+  context: BenchContext,
+  failures: Failures,
+  leads: number,
+  seconds: number,
+): LeadRunSummary {
+  return {
+    failures: failures.count,
+    failureExamples: failures.examples,
+    concurrency: context.concurrency,
+    seconds: round1(seconds),
+    leadsPerSecond: round1(leads / seconds),
+  };
+}
+
+/** What `runLeadsTimed` measured: the leads started within the time budget, their wall time and CPU around them. */
+export interface TimedLeads {
+  started: number;
+  seconds: number;
+  cpuAtStart: CpuReading;
+  cpuAtEnd: CpuReading;
+}
+
+/**
+ * Runs `lead` for each of `leads` leads, `context.concurrency` at once, starting none after the phase's time budget.
+ * A lead that throws or outlasts `timeoutMs` is counted in `failures`; `progress` ticks per lead and is done after.
+ */
+export async function runLeadsTimed(
+  context: BenchContext,
+  options: { leads: number; timeoutMs: number; name: string; failures: Failures; progress: Progress },
+  lead: (index: number) => Promise<void>,
+): Promise<TimedLeads> {
+  const { leads, failures, progress } = options;
+  const cpuAtStart = readSystemCpu(context.system);
+  const startedAt = performance.now();
+  const { started } = await runPool(
+    leads,
+    context.concurrency,
+    Date.now() + context.phaseSeconds * 1000,
+    async (index) => {
+      await withTimeout(lead(index), options.timeoutMs, `${options.name} ${index}`).catch((error) =>
+        failures.add(error),
+      );
+      progress.tick();
+    },
+  );
+  const seconds = (performance.now() - startedAt) / 1000;
+  const cpuAtEnd = readSystemCpu(context.system);
+  progress.done(started < leads ? `time budget reached after ${started} leads` : undefined);
+  return { started, seconds, cpuAtStart, cpuAtEnd };
 }
 
 /** Cumulative CPU time of the system's processes, for a phase's CPU per lead. */

@@ -6,30 +6,26 @@ import { queueText } from '../http';
 import { cpuPerLead, type CpuPerLead } from '../machine';
 import { benchPhone } from '../phone-numbers';
 import { startProgress } from '../progress';
-import { round1, round3, runPool, summarize, type LatencySummary } from '../stats';
+import { round1, round3, summarize, type LatencySummary } from '../stats';
 import {
   committedTransactions,
   Failures,
   historyProfile,
-  readSystemCpu,
-  withTimeout,
+  leadRunSummary,
+  runLeadsTimed,
   type AcceptedLead,
   type BenchContext,
   type HistoryProfile,
+  type LeadRunSummary,
 } from './context';
 import { HISTORY_SAMPLE } from './floor';
 
 /** Section 2 of the results. */
-export interface EndToEndResult {
+export interface EndToEndResult extends LeadRunSummary {
   /** Leads asked for; `started` is fewer when the phase's time budget ran out first. */
   leads: number;
   started: number;
   completed: number;
-  failures: number;
-  failureExamples: string[];
-  concurrency: number;
-  seconds: number;
-  leadsPerSecond: number;
   /** POST /v1/messages answered (opt-in sent, text held), START webhook answered, held text in the sandbox. */
   queueMs: LatencySummary;
   startWebhookMs: LatencySummary;
@@ -92,20 +88,11 @@ export async function runEndToEnd(
     accepted.push({ leadId, phone });
   };
 
-  const cpuAtStart = readSystemCpu(system);
-  const startedAt = performance.now();
-  const { started } = await runPool(
-    leads,
-    context.concurrency,
-    Date.now() + context.phaseSeconds * 1000,
-    async (index) => {
-      await withTimeout(lead(index), LEAD_TIMEOUT_MS, `lead ${index}`).catch((error) => failures.add(error));
-      progress.tick();
-    },
+  const { started, seconds, cpuAtStart, cpuAtEnd } = await runLeadsTimed(
+    context,
+    { leads, timeoutMs: LEAD_TIMEOUT_MS, name: 'lead', failures, progress },
+    lead,
   );
-  const seconds = (performance.now() - startedAt) / 1000;
-  const cpuAtEnd = readSystemCpu(system);
-  progress.done(started < leads ? `time budget reached after ${started} leads` : undefined);
 
   // Let the last status callbacks land and the statistics flush before counting what a lead cost.
   await sleep(STATS_FLUSH_MS);
@@ -124,11 +111,7 @@ export async function runEndToEnd(
       leads,
       started,
       completed,
-      failures: failures.count,
-      failureExamples: failures.examples,
-      concurrency: context.concurrency,
-      seconds: round1(seconds),
-      leadsPerSecond: round1(completed / seconds),
+      ...leadRunSummary(context, failures, completed, seconds),
       queueMs: summarize(queueMs),
       startWebhookMs: summarize(startWebhookMs),
       startToDeliveredMs: summarize(startToDeliveredMs),

@@ -1,29 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { startProgress } from '../progress';
-import { round1, runPool, summarize, type LatencySummary } from '../stats';
+import { summarize, type LatencySummary } from '../stats';
 import { FLOOR_TASK_QUEUE, floorQueueUpdate, floorReplySignal, floorWorkflow } from '../floor-workflow';
 import { cpuPerLead, type CpuPerLead } from '../machine';
 import {
   Failures,
   historyProfile,
-  readSystemCpu,
-  withTimeout,
+  leadRunSummary,
+  runLeadsTimed,
   type BenchContext,
   type HistoryProfile,
+  type LeadRunSummary,
 } from './context';
 
 /** Section 1 of the results. */
-export interface FloorResult {
+export interface FloorResult extends LeadRunSummary {
   /** Leads asked for; `started` is fewer when the phase's time budget ran out first. */
   leads: number;
   started: number;
   completed: number;
-  failures: number;
-  failureExamples: string[];
-  concurrency: number;
-  seconds: number;
-  leadsPerSecond: number;
   leadLatencyMs: LatencySummary;
   /** The client calls on their own: the platform's share of POST /v1/messages and of the START webhook. */
   updateWithStartMs: LatencySummary;
@@ -79,20 +75,11 @@ export async function runFloor(context: BenchContext, leads: number): Promise<Fl
     latencies.push(performance.now() - startedAt);
   };
 
-  const cpuAtStart = readSystemCpu(context.system);
-  const startedAt = performance.now();
-  const { started } = await runPool(
-    leads,
-    context.concurrency,
-    Date.now() + context.phaseSeconds * 1000,
-    async (index) => {
-      await withTimeout(lead(index), LEAD_TIMEOUT_MS, `floor lead ${index}`).catch((error) => failures.add(error));
-      progress.tick();
-    },
+  const { started, seconds, cpuAtStart, cpuAtEnd } = await runLeadsTimed(
+    context,
+    { leads, timeoutMs: LEAD_TIMEOUT_MS, name: 'floor lead', failures, progress },
+    lead,
   );
-  const seconds = (performance.now() - startedAt) / 1000;
-  const cpuAtEnd = readSystemCpu(context.system);
-  progress.done(started < leads ? `time budget reached after ${started} leads` : undefined);
 
   const sample = Array.from({ length: Math.min(HISTORY_SAMPLE, leads) }, (_, index) => workflowIdOf(index));
   const history = await historyProfile(context.system, sample);
@@ -100,11 +87,7 @@ export async function runFloor(context: BenchContext, leads: number): Promise<Fl
     leads,
     started,
     completed: latencies.length,
-    failures: failures.count,
-    failureExamples: failures.examples,
-    concurrency: context.concurrency,
-    seconds: round1(seconds),
-    leadsPerSecond: round1(latencies.length / seconds),
+    ...leadRunSummary(context, failures, latencies.length, seconds),
     leadLatencyMs: summarize(latencies),
     updateWithStartMs: summarize(updateMs),
     signalWithStartMs: summarize(signalMs),

@@ -3,8 +3,8 @@ import { residentBytes, sqliteBytes } from '../harness';
 import { queueText, zoneWhereLocalHourIs } from '../http';
 import { benchPhone } from '../phone-numbers';
 import { startProgress } from '../progress';
-import { round1, round3, runPool, summarize, type LatencySummary } from '../stats';
-import { Failures, withTimeout, type BenchContext } from './context';
+import { round3, runPool, summarize, type LatencySummary } from '../stats';
+import { Failures, leadRunSummary, withTimeout, type BenchContext, type LeadRunSummary } from './context';
 
 /** The system at one count of waiting leads. */
 export interface IdleCheckpoint {
@@ -19,16 +19,11 @@ export interface IdleCheckpoint {
 }
 
 /** Section 5 of the results. */
-export interface IdleScaleResult {
+export interface IdleScaleResult extends LeadRunSummary {
   target: number;
   /** True when the time budget ran out before `target` leads. */
   isCutShort: boolean;
   waitingLeads: number;
-  failures: number;
-  failureExamples: string[];
-  concurrency: number;
-  seconds: number;
-  leadsPerSecond: number;
   /** Running consent workflows this phase added, counted by Temporal's visibility store. */
   openWorkflows: number | undefined;
   checkpoints: IdleCheckpoint[];
@@ -151,11 +146,7 @@ export async function runIdleScale(context: BenchContext, target: number): Promi
     target,
     isCutShort,
     waitingLeads: waiting,
-    failures: failures.count,
-    failureExamples: failures.examples,
-    concurrency: context.concurrency,
-    seconds: round1(seconds),
-    leadsPerSecond: round1(waiting / seconds),
+    ...leadRunSummary(context, failures, waiting, seconds),
     openWorkflows,
     checkpoints,
     workerRssGrowth:

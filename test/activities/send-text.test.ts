@@ -160,6 +160,21 @@ describe('messaging activities', () => {
     return db.knex('messages').where({ id: messageId }).first();
   }
 
+  /** Asserts the send ended as `status` for `reason`, its row says `status`, and nothing reached the number; returns the row. */
+  async function assertNotSent(
+    number: TestNumber,
+    messageId: string,
+    result: SendTextResult,
+    expected: Pick<SendTextResult, 'status' | 'reason'>,
+  ) {
+    assert.equal(result.status, expected.status);
+    assert.equal(result.reason, expected.reason);
+    const row = await messageRow(messageId);
+    assert.equal(row.status, expected.status);
+    assert.deepEqual(sandbox.sent({ to: number.phone }), []);
+    return row;
+  }
+
   describe('sendText', () => {
     it('sends the opt-in once with the footer exactly once when the lead is new', async () => {
       const number = await newNumber();
@@ -249,10 +264,7 @@ describe('messaging activities', () => {
 
       const result = await runActivity(activitiesWith().sendText, sendInput(number, 'lead', leadTextId));
 
-      assert.equal(result.status, 'blocked');
-      assert.equal(result.reason, 'not_opted_in');
-      assert.equal((await messageRow(leadTextId)).status, 'blocked');
-      assert.deepEqual(sandbox.sent({ to: number.phone }), []);
+      await assertNotSent(number, leadTextId, result, { status: 'blocked', reason: 'not_opted_in' });
     });
 
     it('sends the lead text once with the footer exactly once when the lead has accepted', async () => {
@@ -350,12 +362,11 @@ describe('messaging activities', () => {
 
       const result = await runActivity(impatient.sendText, input);
 
-      assert.equal(result.status, 'failed');
-      assert.equal(result.reason, 'send_outcome_unknown');
-      const row = await messageRow(input.messageId);
-      assert.equal(row.status, 'failed');
+      const row = await assertNotSent(number, input.messageId, result, {
+        status: 'failed',
+        reason: 'send_outcome_unknown',
+      });
       assert.equal(row.reason, 'send_outcome_unknown');
-      assert.deepEqual(sandbox.sent({ to: number.phone }), []);
       const again = await runActivity(impatient.sendText, input);
       assert.equal(again.status, 'failed');
       assert.deepEqual(sandbox.sent({ to: number.phone }), []);
@@ -367,12 +378,8 @@ describe('messaging activities', () => {
 
       const result = await runActivity(activitiesWith().sendText, input);
 
-      assert.equal(result.status, 'failed');
-      assert.equal(result.reason, 'invalid_number');
-      const row = await messageRow(input.messageId);
-      assert.equal(row.status, 'failed');
+      const row = await assertNotSent(number, input.messageId, result, { status: 'failed', reason: 'invalid_number' });
       assert.equal(row.reason, 'invalid_number');
-      assert.deepEqual(sandbox.sent({ to: number.phone }), []);
     });
   });
 

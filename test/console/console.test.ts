@@ -57,6 +57,13 @@ describe('operator console', () => {
     return page;
   }
 
+  /** Signs in with `key` and opens Settings; returns the page and the Opt-In template's textbox. */
+  async function openOptInTemplate(key: string) {
+    const page = await signIn(key);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    return { page, editor: page.getByRole('textbox', { name: 'Opt-In template', exact: true }) };
+  }
+
   /** How many pixels the page is wider than the window (0 or less: no sideways scrolling). */
   async function horizontalOverflow(page: Page): Promise<number> {
     return page
@@ -88,9 +95,7 @@ describe('operator console', () => {
   });
 
   it('lets an admin edit the Opt-In template with a live preview of the footer, segments and encoding', async () => {
-    const page = await signIn(account.adminKey);
-    await page.getByRole('link', { name: 'Settings' }).click();
-    const editor = page.getByRole('textbox', { name: 'Opt-In template', exact: true });
+    const { page, editor } = await openOptInTemplate(account.adminKey);
     const form = page.locator('form[data-text="opt-in-template"]');
     const preview = form.locator('[data-preview="text"]');
     const cost = form.locator('[data-preview="cost"]');
@@ -127,9 +132,7 @@ describe('operator console', () => {
   });
 
   it('shows the account texts read-only to an agent, with no Save button', async () => {
-    const page = await signIn(account.agentKey);
-    await page.getByRole('link', { name: 'Settings' }).click();
-    const editor = page.getByRole('textbox', { name: 'Opt-In template', exact: true });
+    const { page, editor } = await openOptInTemplate(account.agentKey);
     await editor.waitFor();
     await page.locator('form[data-text="opt-in-template"] [data-preview="text"]').filter({ hasText: FOOTER }).waitFor();
     await browser.screenshot(page, '03-settings-agent-read-only');

@@ -14,7 +14,13 @@ import { createWorker } from '../../src/worker-setup';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { freePort, launchBrowser, type TestBrowser } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { PAYLOAD_ENCRYPTION_KEYS, PHONE_HASH_KEY, SIGNATURE_SECRET, waitFor } from '../support/system';
+import {
+  PAYLOAD_ENCRYPTION_KEYS,
+  PHONE_HASH_KEY,
+  sandboxVonageOptions,
+  SIGNATURE_SECRET,
+  waitFor,
+} from '../support/system';
 import { temporalCliPath } from '../support/temporal-cli';
 
 const SANDBOX_CREDENTIAL = 'sandbox';
@@ -93,12 +99,7 @@ describe('Temporal Web UI', () => {
       namespace: 'default',
       knex: workerKnex,
       lockKnex,
-      vonage: {
-        apiHost: sandboxListener.url,
-        apiKey: SANDBOX_CREDENTIAL,
-        apiSecret: SANDBOX_CREDENTIAL,
-        timeoutMs: 5000,
-      },
+      vonage: sandboxVonageOptions(sandboxListener.url),
       payloadCodec,
       shutdownGraceMs: 2_000,
     });
@@ -125,30 +126,53 @@ describe('Temporal Web UI', () => {
     await db?.drop();
   });
 
-  it('finds the lead\'s workflow from the console\'s link, and by ConsentStatus="Accepted"', async () => {
+  /** Creates a verified account and queues `text` with its agent key (202: the lead's workflow has started). */
+  async function queueForNewAccount(input: {
+    name: string;
+    senderNumber: string;
+    text: { leadId: string; phone: string; body: string };
+  }): Promise<string> {
     const accounts = new AccountsRepository(db.knex);
-    const senderNumber = '+12015550142';
-    const phone = '+12125550143';
-    const leadId = 'lead-temporal-ui';
-    const created = await accounts.createAccount({ name: 'Acme Realty', senderNumber, a2pStatus: 'verified' });
+    const created = await accounts.createAccount({
+      name: input.name,
+      senderNumber: input.senderNumber,
+      a2pStatus: 'verified',
+    });
     const { apiKey } = await accounts.createApiKey(created.id, 'agent');
     const queued = await fetch(`${apiUrl}/v1/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ leadId, phone, body: 'Hi Dana, the Elm St showing is on.' }),
+      body: JSON.stringify(input.text),
     });
     assert.equal(queued.status, 202);
-    await sandbox.reply({ from: phone, to: senderNumber, text: 'START' });
-    const workflowId = await waitFor(
-      'the workflow to be listed as Accepted',
+    return apiKey;
+  }
+
+  /** The ID of the first workflow the visibility `query` lists, once it lists one. */
+  function firstListed(what: string, query: string): Promise<string> {
+    return waitFor(
+      what,
       async () => {
-        for await (const workflow of env.client.workflow.list({ query: 'ConsentStatus="Accepted"' })) {
+        for await (const workflow of env.client.workflow.list({ query })) {
           return workflow.workflowId;
         }
         return undefined;
       },
       UI_TIMEOUT_MS,
     );
+  }
+
+  it('finds the lead\'s workflow from the console\'s link, and by ConsentStatus="Accepted"', async () => {
+    const senderNumber = '+12015550142';
+    const phone = '+12125550143';
+    const leadId = 'lead-temporal-ui';
+    const apiKey = await queueForNewAccount({
+      name: 'Acme Realty',
+      senderNumber,
+      text: { leadId, phone, body: 'Hi Dana, the Elm St showing is on.' },
+    });
+    await sandbox.reply({ from: phone, to: senderNumber, text: 'START' });
+    const workflowId = await firstListed('the workflow to be listed as Accepted', 'ConsentStatus="Accepted"');
 
     const page = await browser.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -178,29 +202,12 @@ describe('Temporal Web UI', () => {
   });
 
   it("shows the lead ID and text decoded in the workflow's history, with no codec error, when opened", async () => {
-    const accounts = new AccountsRepository(db.knex);
     const senderNumber = '+12015550152';
     const phone = '+12125550153';
     const leadId = 'lead-decoded-in-ui';
     const text = 'Hi Sam, the Oak Ave open house starts at noon.';
-    const created = await accounts.createAccount({ name: 'Birch Homes', senderNumber, a2pStatus: 'verified' });
-    const { apiKey } = await accounts.createApiKey(created.id, 'agent');
-    const queued = await fetch(`${apiUrl}/v1/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ leadId, phone, body: text }),
-    });
-    assert.equal(queued.status, 202);
-    const workflowId = await waitFor(
-      'the workflow to be listed',
-      async () => {
-        for await (const workflow of env.client.workflow.list({ query: `LeadIds="${leadId}"` })) {
-          return workflow.workflowId;
-        }
-        return undefined;
-      },
-      UI_TIMEOUT_MS,
-    );
+    await queueForNewAccount({ name: 'Birch Homes', senderNumber, text: { leadId, phone, body: text } });
+    const workflowId = await firstListed('the workflow to be listed', `LeadIds="${leadId}"`);
 
     const ui = await browser.newPage();
     ui.setDefaultTimeout(UI_TIMEOUT_MS);

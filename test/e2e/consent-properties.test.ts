@@ -415,11 +415,8 @@ class RetryQueuedText implements ConsentCommand {
   }
 }
 
-/**
- * A client retry racing its original: two POST /v1/messages with one new idempotency key, the second `delayMs`
- * later. One message, one 202 and one 200 with the same messageId; the workflow may hear of one or of both.
- */
-class QueueTextRetriedAtOnce implements ConsentCommand {
+/** Two requests about one lead, the second `delayMs` after the first; always possible. */
+abstract class RaceOnLead {
   constructor(
     readonly lead: number,
     readonly delayMs: number,
@@ -428,7 +425,13 @@ class QueueTextRetriedAtOnce implements ConsentCommand {
   check(): boolean {
     return true;
   }
+}
 
+/**
+ * A client retry racing its original: two POST /v1/messages with one new idempotency key, the second `delayMs`
+ * later. One message, one 202 and one 200 with the same messageId; the workflow may hear of one or of both.
+ */
+class QueueTextRetriedAtOnce extends RaceOnLead implements ConsentCommand {
   async run(model: ConsentModel, run: RunContext): Promise<void> {
     const step = beginStep(model, run, this);
     const number = model.numberOf(this.lead);
@@ -459,7 +462,7 @@ class QueueTextRetriedAtOnce implements ConsentCommand {
     await settleAndCheck(model, run, step, onNumber(model, number, texts));
   }
 
-  toString(): string {
+  override toString(): string {
     return `queueRetriedAtOnce(lead${this.lead}, retry after ${this.delayMs} ms)`;
   }
 }
@@ -504,16 +507,7 @@ class ReplyFromNumber implements ConsentCommand {
  * A STOP from the lead's number racing a new text for the lead: both at once, the STOP `delayMs` later. Either may
  * reach the workflow first; the queue answer tells which, and invariant 2 is checked against the STOP's 2xx time.
  */
-class QueueTextRacingStop implements ConsentCommand {
-  constructor(
-    readonly lead: number,
-    readonly delayMs: number,
-  ) {}
-
-  check(): boolean {
-    return true;
-  }
-
+class QueueTextRacingStop extends RaceOnLead implements ConsentCommand {
   async run(model: ConsentModel, run: RunContext): Promise<void> {
     const step = beginStep(model, run, this);
     const number = model.numberOf(this.lead);
@@ -547,7 +541,7 @@ class QueueTextRacingStop implements ConsentCommand {
     await settleAndCheck(model, run, step, onNumber(model, number, texts));
   }
 
-  toString(): string {
+  override toString(): string {
     return `queueRacingStop(lead${this.lead}, STOP after ${this.delayMs} ms)`;
   }
 }

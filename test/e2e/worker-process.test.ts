@@ -40,20 +40,29 @@ describe('worker process stopped during a release', () => {
     return phone;
   }
 
+  /**
+   * Starts a worker process, holds `bodies` for a new lead, then makes every send take `sendDelayMs` at the
+   * provider; `leadTexts` lists what the number has received of the texts starting with `prefix`.
+   */
+  async function heldBehindSlowProvider(leadId: string, bodies: string[], prefix: string, sendDelayMs: number) {
+    worker = system.spawnWorker();
+    const phone = await queueHeld(leadId, bodies);
+    system.sandbox.setFault({ mode: 'slow', delayMs: sendDelayMs });
+    const leadTexts = () => system.sandbox.sent({ to: phone }).filter((m) => m.text.startsWith(prefix));
+    return { phone, leadTexts };
+  }
+
   it('sends every held message exactly once when the worker is SIGKILLed mid-release and restarted', async () => {
     const heldCount = 8;
-    worker = system.spawnWorker();
     const bodies = Array.from({ length: heldCount }, (_, i) => `held message ${i + 1} of ${heldCount}`);
-    const phone = await queueHeld('lead-crash', bodies);
-    // Each send now takes 700 ms at the "provider", so the kill lands while a send is in flight.
-    system.sandbox.setFault({ mode: 'slow', delayMs: 700 });
-    const leadTexts = () => system.sandbox.sent({ to: phone }).filter((m) => m.text.startsWith('held message'));
+    // Each send takes 700 ms at the "provider", so the kill lands while a send is in flight.
+    const { phone, leadTexts } = await heldBehindSlowProvider('lead-crash', bodies, 'held message', 700);
 
     await system.sandbox.reply({ from: phone, to: account.senderNumber, text: 'START' });
     await waitFor('two released texts', () => leadTexts().length >= 2);
     await new Promise((resolve) => setTimeout(resolve, 350));
     const killed = new Promise((resolve) => worker!.once('exit', resolve));
-    worker.kill('SIGKILL');
+    worker!.kill('SIGKILL');
     await killed;
     const sentAtKill = leadTexts().length;
     system.sandbox.setFault(null);
@@ -87,17 +96,14 @@ describe('worker process stopped during a release', () => {
 
   it('finishes the in-flight send on SIGTERM, exits cleanly, and a new worker sends the rest exactly once', async () => {
     const heldCount = 6;
-    worker = system.spawnWorker();
     const bodies = Array.from({ length: heldCount }, (_, i) => `drain message ${i + 1}`);
-    const phone = await queueHeld('lead-drain', bodies);
-    system.sandbox.setFault({ mode: 'slow', delayMs: 800 });
-    const leadTexts = () => system.sandbox.sent({ to: phone }).filter((m) => m.text.startsWith('drain message'));
+    const { phone, leadTexts } = await heldBehindSlowProvider('lead-drain', bodies, 'drain message', 800);
 
     await system.sandbox.reply({ from: phone, to: account.senderNumber, text: 'START' });
     await waitFor('first released text', () => leadTexts().length >= 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const exited = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)));
-    worker.kill('SIGTERM');
+    worker!.kill('SIGTERM');
     const exitCode = await exited;
     const sentByFirstWorker = leadTexts().length;
     system.sandbox.setFault(null);

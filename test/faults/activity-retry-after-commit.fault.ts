@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { ConsentStore } from '../../activities';
-import { startFaultSystem, type FaultSystem } from '../support/fault-system';
+import { startFaultSystemPerFile, type FaultSystem } from '../support/fault-system';
 import type { TestAccount } from '../support/system';
 
 /**
@@ -13,28 +13,26 @@ import type { TestAccount } from '../support/system';
 describe('activity retried after its first attempt committed', () => {
   let system: FaultSystem;
   let account: TestAccount;
-
-  before(async () => {
-    system = await startFaultSystem({ name: 'activity-retry-after-commit' });
-    account = await system.createAccount();
-    const failedOnce = new Set<string>();
-    await system.startInProcessWorker({
-      wrapStore: (store) =>
-        Object.assign(Object.create(store) as ConsentStore, {
-          async recordQueuedMessage(input: Parameters<ConsentStore['recordQueuedMessage']>[0]) {
-            const result = await store.recordQueuedMessage(input);
-            if (!failedOnce.has(input.messageId)) {
-              failedOnce.add(input.messageId);
-              throw new Error('connection lost after COMMIT (simulated)');
-            }
-            return result;
-          },
-        }),
-    });
-  });
-  after(async () => {
-    await system?.close();
-  });
+  const failedOnce = new Set<string>();
+  startFaultSystemPerFile(
+    {
+      name: 'activity-retry-after-commit',
+      worker: {
+        wrapStore: (store) =>
+          Object.assign(Object.create(store) as ConsentStore, {
+            async recordQueuedMessage(input: Parameters<ConsentStore['recordQueuedMessage']>[0]) {
+              const result = await store.recordQueuedMessage(input);
+              if (!failedOnce.has(input.messageId)) {
+                failedOnce.add(input.messageId);
+                throw new Error('connection lost after COMMIT (simulated)');
+              }
+              return result;
+            },
+          }),
+      },
+    },
+    (started) => ({ system, account } = started),
+  );
 
   it('holds the text behind a fresh opt-in when recordQueuedMessage is retried after its commit', async () => {
     const phone = '+12125550142';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { phoneKeyOf } from '../../src/phone';
 import { getConsentStateQuery, smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
-import { startFaultSystem, type FaultSystem } from '../support/fault-system';
+import { startFaultSystemPerFile, type FaultSystem } from '../support/fault-system';
 import { PHONE_HASH_KEY, waitFor, type TestAccount } from '../support/system';
 import { inboundBody, postWebhook } from '../support/webhooks';
 
@@ -21,15 +21,7 @@ async function deliverUntilAccepted(apiUrl: string, body: unknown): Promise<numb
 describe('inbound webhook redeliveries', () => {
   let system: FaultSystem;
   let account: TestAccount;
-
-  before(async () => {
-    system = await startFaultSystem({ name: 'inbound-redelivery-races' });
-    account = await system.createAccount();
-    await system.startInProcessWorker();
-  });
-  after(async () => {
-    await system?.close();
-  });
+  startFaultSystemPerFile({ name: 'inbound-redelivery-races' }, (started) => ({ system, account } = started));
 
   it('answers 200 to every copy when Vonage delivers one START several times at once', async () => {
     const copies = 4;

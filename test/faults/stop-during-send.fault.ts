@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { SandboxFault } from '../../src/sandbox/sandbox';
-import { startFaultSystem, type FaultSystem } from '../support/fault-system';
+import { startFaultSystemPerFile, type FaultSystem } from '../support/fault-system';
 import { waitFor, type TestAccount } from '../support/system';
 import { inboundBody, postWebhook } from '../support/webhooks';
 
@@ -17,15 +17,10 @@ const ALLOWED_AFTER_STOP = new Set(['opt_out_confirmation', 'help_reply']);
 describe('STOP while a send is at the provider', () => {
   let system: FaultSystem;
   let account: TestAccount;
-
-  before(async () => {
-    system = await startFaultSystem({ name: 'stop-during-send', vonageTimeoutMs: VONAGE_TIMEOUT_MS });
-    account = await system.createAccount();
-    await system.startInProcessWorker();
-  });
-  after(async () => {
-    await system?.close();
-  });
+  startFaultSystemPerFile(
+    { name: 'stop-during-send', vonageTimeoutMs: VONAGE_TIMEOUT_MS },
+    (started) => ({ system, account } = started),
+  );
 
   /** Queues a text (opt-in out, text held), replies START, and resolves once the confirmation is at the provider. */
   async function startSendingTo(phone: string, leadId: string, providerFault: SandboxFault): Promise<void> {

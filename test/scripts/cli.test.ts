@@ -84,6 +84,20 @@ describe('cli', () => {
     await db?.drop();
   });
 
+  /** A ledger row as the START reply `eventKey` of `leadId`'s number would have written it. */
+  async function insertStartReply(eventKey: string, accountId: string, phone: string, leadId: string) {
+    await db.knex('consent_events').insert({
+      event_key: eventKey,
+      account_id: accountId,
+      phone,
+      lead_id: leadId,
+      event_type: 'opted_in',
+      source: 'inbound_sms',
+      raw_text: 'START',
+      occurred_at: new Date(),
+    });
+  }
+
   it('prints one JSON line with an admin API key when an account is created', async () => {
     const sender = uniqueSender();
 
@@ -188,16 +202,7 @@ describe('cli', () => {
       phone_key: 'k',
       status: 'accepted',
     });
-    await db.knex('consent_events').insert({
-      event_key: `cli-test-${account.id}`,
-      account_id: account.id,
-      phone,
-      lead_id: 'lead-cli-1',
-      event_type: 'opted_in',
-      source: 'inbound_sms',
-      raw_text: 'START',
-      occurred_at: new Date(),
-    });
+    await insertStartReply(`cli-test-${account.id}`, account.id, phone, 'lead-cli-1');
 
     const run = await runCli(['consent', '--lead', 'lead-cli-1', '--account', account.id], db.url);
 
@@ -298,16 +303,7 @@ describe('cli', () => {
       { account_id: account.id, lead_id: 'lead-b', phone, phone_key: 'k', status: 'sent' },
       { account_id: account.id, lead_id: 'lead-c', phone: '+12015550189', phone_key: 'k2', status: 'rejected' },
     ]);
-    await db.knex('consent_events').insert({
-      event_key: `cli-number-${account.id}`,
-      account_id: account.id,
-      phone,
-      lead_id: 'lead-a',
-      event_type: 'opted_in',
-      source: 'inbound_sms',
-      raw_text: 'START',
-      occurred_at: new Date(),
-    });
+    await insertStartReply(`cli-number-${account.id}`, account.id, phone, 'lead-a');
 
     const run = await runCli(['consent', '--account', account.id, '--phone', phone, '--pretty'], db.url);
 
@@ -441,14 +437,22 @@ describe('cli with a running system', () => {
   let account: TestAccount;
   startSystemPerFile((started) => ({ system, account } = started));
 
-  const temporalEnv = () => ({
-    TEMPORAL_ADDRESS: system.env.address,
-    TEMPORAL_NAMESPACE: system.env.namespace ?? 'default',
-  });
+  /** Runs the CLI against this file's system: its database and its Temporal server. */
+  const runLiveCli = (args: string[]) =>
+    runCli(args, system.db.url, {
+      TEMPORAL_ADDRESS: system.env.address,
+      TEMPORAL_NAMESPACE: system.env.namespace ?? 'default',
+    });
+  const consentByPhone = (phone: string) => runLiveCli(['consent', '--account', account.accountId, '--phone', phone]);
   const queue = (leadId: string, phone: string, body: string) =>
     system.api('POST', '/v1/messages', { key: account.agentKey, body: { leadId, phone, body } });
   const workflowOf = (phone: string) =>
     system.client.workflow.getHandle(smsConsentWorkflowId(account.accountId, phoneKeyOf(phone, PHONE_HASH_KEY)));
+  const optedOutState = (phone: string, what: string) =>
+    waitFor(what, async () => {
+      const state = await workflowOf(phone).query(getConsentStateQuery);
+      return state.isOptedOut ? state : undefined;
+    });
 
   it("shows the number's lead statuses and the live workflow state when consent is run by phone", async () => {
     const phone = system.newLeadPhone();
@@ -459,11 +463,7 @@ describe('cli with a running system', () => {
       return row?.status === 'sent';
     });
 
-    const run = await runCli(
-      ['consent', '--account', account.accountId, '--phone', phone],
-      system.db.url,
-      temporalEnv(),
-    );
+    const run = await consentByPhone(phone);
 
     assert.equal(run.code, 0, run.stderr);
     const report = parseOneJsonLine(run.stdout);
@@ -489,11 +489,7 @@ describe('cli with a running system', () => {
   it('says there is no workflow yet when consent is run for a number never texted', async () => {
     const phone = system.newLeadPhone();
 
-    const run = await runCli(
-      ['consent', '--account', account.accountId, '--phone', phone],
-      system.db.url,
-      temporalEnv(),
-    );
+    const run = await consentByPhone(phone);
 
     assert.equal(run.code, 0, run.stderr);
     const report = parseOneJsonLine(run.stdout);
@@ -506,22 +502,18 @@ describe('cli with a running system', () => {
     const phone = system.newLeadPhone();
     await queue('lead-cli-dnc', phone, 'held until START');
     const add = () =>
-      runCli(
-        [
-          'dnc',
-          'add',
-          '--account',
-          account.accountId,
-          '--phone',
-          phone,
-          '--source',
-          'phone_call',
-          '--reason',
-          'asked on a call',
-        ],
-        system.db.url,
-        temporalEnv(),
-      );
+      runLiveCli([
+        'dnc',
+        'add',
+        '--account',
+        account.accountId,
+        '--phone',
+        phone,
+        '--source',
+        'phone_call',
+        '--reason',
+        'asked on a call',
+      ]);
 
     const added = await add();
     const addedAgain = await add();
@@ -538,10 +530,7 @@ describe('cli with a running system', () => {
       [checked.entry.source, checked.entry.reason, checked.entry.actor],
       ['phone_call', 'asked on a call', 'cli'],
     );
-    const state = await waitFor('the workflow to opt the number out', async () => {
-      const s = await workflowOf(phone).query(getConsentStateQuery);
-      return s.isOptedOut ? s : undefined;
-    });
+    const state = await optedOutState(phone, 'the workflow to opt the number out');
     assert.equal(state.held.length, 0);
     const ledger = await system.db
       .knex('consent_events')
@@ -555,20 +544,9 @@ describe('cli with a running system', () => {
   it('starts the workflow opted out when dnc add is run for a number never texted', async () => {
     const phone = system.newLeadPhone();
 
-    const added = await runCli(
-      ['dnc', 'add', '--account', account.accountId, '--phone', phone, '--source', 'web'],
-      system.db.url,
-      temporalEnv(),
-    );
-    const state = await waitFor('the new workflow to be opted out', async () => {
-      const s = await workflowOf(phone).query(getConsentStateQuery);
-      return s.isOptedOut ? s : undefined;
-    });
-    const report = await runCli(
-      ['consent', '--account', account.accountId, '--phone', phone],
-      system.db.url,
-      temporalEnv(),
-    );
+    const added = await runLiveCli(['dnc', 'add', '--account', account.accountId, '--phone', phone, '--source', 'web']);
+    const state = await optedOutState(phone, 'the new workflow to be opted out');
+    const report = await consentByPhone(phone);
 
     assert.equal(added.code, 0, added.stderr);
     assert.equal(state.isOptedOut, true);

@@ -10,6 +10,7 @@ import { phoneKeyOf, toE164, toVonageNumber } from '../../src/phone';
 import { signWebhook } from '../../src/vonage/webhook-signature';
 import { smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
 import {
+  apiOk,
   PAYLOAD_ENCRYPTION_KEYS,
   PHONE_HASH_KEY,
   SIGNATURE_SECRET,
@@ -433,11 +434,7 @@ describe('hostile input', () => {
   };
   const tally = { requests: 0, fiveXx: 0, headerOverflows: 0, byStatus: new Map<number, number>() };
 
-  async function ok(method: string, route: string, key: string, body?: unknown): Promise<any> {
-    const answer = await system.api(method, route, { key, body });
-    assert.ok(answer.status < 300, `${method} ${route}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  }
+  const ok = (method: string, route: string, key: string, body?: unknown) => apiOk(system, method, route, key, body);
 
   before(async () => {
     system = await startSystem();

@@ -6,7 +6,7 @@ import { OPERATIONS } from '../../src/openapi';
 import type { OperationSpec } from '../../src/openapi/operation-spec';
 import { phoneKeyOf } from '../../src/phone';
 import { smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
-import { PHONE_HASH_KEY, startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { apiOk, PHONE_HASH_KEY, startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
 import { send, type Answer, type RawRequest } from './harness';
 
 type Role = 'admin' | 'agent' | 'none' | 'bad';
@@ -73,11 +73,7 @@ describe('role matrix', () => {
   let counter = 0;
   const unique = (prefix: string) => `${prefix}-${(counter += 1)}`;
 
-  async function ok(method: string, route: string, key: string, body?: unknown): Promise<any> {
-    const answer = await system.api(method, route, { key, body });
-    assert.ok(answer.status < 300, `${method} ${route}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  }
+  const ok = (method: string, route: string, key: string, body?: unknown) => apiOk(system, method, route, key, body);
 
   before(async () => {
     system = await startSystem();
@@ -198,13 +194,7 @@ describe('role matrix', () => {
           },
         },
       ],
-      other: [
-        {
-          name: "A's lead",
-          request: async () => ({ params: { leadId: seeded.a.leadId } }),
-          expect: (answer) => assert.equal(answer.status, 404),
-        },
-      ],
+      other: [notFound("A's lead", async () => ({ params: { leadId: seeded.a.leadId } }))],
     },
     getLeadConsent: {
       own: [
@@ -217,13 +207,7 @@ describe('role matrix', () => {
           },
         },
       ],
-      other: [
-        {
-          name: "A's lead",
-          request: async () => ({ params: { leadId: seeded.a.leadId } }),
-          expect: (answer) => assert.equal(answer.status, 404),
-        },
-      ],
+      other: [notFound("A's lead", async () => ({ params: { leadId: seeded.a.leadId } }))],
     },
     searchDoNotContact: {
       own: [
@@ -300,13 +284,7 @@ describe('role matrix', () => {
           expect: (answer) => assert.equal(answer.status, 204),
         },
       ],
-      other: [
-        {
-          name: "A's entry",
-          request: async () => ({ json: { phone: seeded.a.dnc[2]!, reason: 'added by mistake' } }),
-          expect: (answer) => assert.equal(answer.status, 404),
-        },
-      ],
+      other: [notFound("A's entry", async () => ({ json: { phone: seeded.a.dnc[2]!, reason: 'added by mistake' } }))],
     },
     importDoNotContact: {
       own: [
@@ -464,13 +442,7 @@ describe('role matrix', () => {
           expect: (answer) => assert.equal(answer.status, 200),
         },
       ],
-      other: [
-        {
-          name: "A's template",
-          request: async () => ({ params: { templateId: seeded.a.templateId } }),
-          expect: (answer) => assert.equal(answer.status, 404),
-        },
-      ],
+      other: [notFound("A's template", async () => ({ params: { templateId: seeded.a.templateId } }))],
     },
     updateTemplate: {
       own: [
@@ -481,11 +453,10 @@ describe('role matrix', () => {
         },
       ],
       other: [
-        {
-          name: "A's template",
-          request: async () => ({ params: { templateId: seeded.a.templateId }, json: { body: 'Hacked {{x}}' } }),
-          expect: (answer) => assert.equal(answer.status, 404),
-        },
+        notFound("A's template", async () => ({
+          params: { templateId: seeded.a.templateId },
+          json: { body: 'Hacked {{x}}' },
+        })),
       ],
     },
     // The account's latest texts: each tenant only ever sees its own (A's number never shows up for B).
@@ -528,13 +499,7 @@ describe('role matrix', () => {
           expect: (answer) => assert.equal(answer.status, 204),
         },
       ],
-      other: [
-        {
-          name: "A's template",
-          request: async () => ({ params: { templateId: seeded.a.templateId } }),
-          expect: (answer) => assert.equal(answer.status, 404),
-        },
-      ],
+      other: [notFound("A's template", async () => ({ params: { templateId: seeded.a.templateId } }))],
     },
   };
 
@@ -625,6 +590,11 @@ describe('role matrix', () => {
 function exampleBody(operationId: string): unknown {
   const operation = OPERATIONS.find((o) => o.operationId === operationId);
   return Object.values(operation?.requestBody?.content['application/json']?.examples ?? {})[0]?.value;
+}
+
+/** Another account's resource: answered 404, as if it did not exist. */
+function notFound(name: string, request: Case['request']): Case {
+  return { name, request, expect: (answer) => assert.equal(answer.status, 404) };
 }
 
 function sameForBothTenants(testCase: Case): Record<Tenant, Case[]> {

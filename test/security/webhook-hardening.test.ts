@@ -5,10 +5,9 @@ import path from 'node:path';
 import { after, before, describe, it, mock } from 'node:test';
 import { SignJWT, generateKeyPair } from 'jose';
 import { signWebhook, singleAccountSecrets, verifyWebhookSignature } from '../../src/vonage/webhook-signature';
-import { toVonageNumber } from '../../src/phone';
 import { SIGNATURE_SECRET, type TestAccount, type TestSystem } from '../support/system';
 import { footprintOf, startSystemPerFile } from '../support/system-per-file';
-import { inboundBody, postWebhook } from '../support/webhooks';
+import { inboundBody, postWebhook, statusBody } from '../support/webhooks';
 import { listenApp, type ExtraApi } from './harness';
 
 const INBOUND = '/webhooks/vonage/inbound';
@@ -71,13 +70,7 @@ describe('webhook hardening', () => {
     const accepted = await postWebhook(system.apiUrl, INBOUND, original, { token });
     const before_ = await footprint(phone);
     const swapped = { ...original, message_uuid: randomUUID(), text: 'STOP' };
-    const status = {
-      message_uuid: randomUUID(),
-      to: toVonageNumber(phone),
-      from: toVonageNumber(account.senderNumber),
-      timestamp: new Date().toISOString(),
-      status: 'delivered',
-    };
+    const status = statusBody({ from: account.senderNumber, to: phone, status: 'delivered' });
     const statusToken = await signWebhook({ rawBody: JSON.stringify(status), secret: SIGNATURE_SECRET });
 
     const replayedInbound = await postWebhook(system.apiUrl, INBOUND, swapped, { token });
@@ -112,13 +105,7 @@ describe('webhook hardening', () => {
   });
 
   it('answers an unsigned status callback with 503 so Vonage retries with a signed one', async () => {
-    const status = {
-      message_uuid: randomUUID(),
-      to: '14155550123',
-      from: toVonageNumber(account.senderNumber),
-      timestamp: new Date().toISOString(),
-      status: 'delivered',
-    };
+    const status = statusBody({ from: account.senderNumber, to: '14155550123', status: 'delivered' });
 
     const answer = await postWebhook(system.apiUrl, STATUS, status, { unsigned: true });
 
@@ -132,11 +119,7 @@ describe('webhook hardening', () => {
 
   it('refuses a forged status callback with 401 whatever the forgery', async () => {
     const status = {
-      message_uuid: randomUUID(),
-      to: '14155550123',
-      from: toVonageNumber(account.senderNumber),
-      timestamp: new Date().toISOString(),
-      status: 'rejected',
+      ...statusBody({ from: account.senderNumber, to: '14155550123', status: 'rejected' }),
       error: { title: '1320', detail: 'forged carrier opt-out' },
     };
     const raw = JSON.stringify(status);
@@ -261,11 +244,7 @@ describe('webhook hardening', () => {
     /** A delivery receipt for a message nobody sent: a signature that passes gets 200 and changes nothing. */
     async function postStatus(secret: string, apiKey?: string) {
       const raw = JSON.stringify({
-        message_uuid: randomUUID(),
-        to: toVonageNumber(system.newLeadPhone()),
-        from: toVonageNumber(account.senderNumber),
-        timestamp: new Date().toISOString(),
-        status: 'delivered',
+        ...statusBody({ from: account.senderNumber, to: system.newLeadPhone(), status: 'delivered' }),
         channel: 'sms',
       });
       const token = await signWebhook({ rawBody: raw, secret, apiKey });

@@ -55,29 +55,19 @@ describe('resolveRecipientZone', () => {
     assert.equal(number.ok ? undefined : number.reason, 'invalidPhoneNumber');
   });
 
-  it('gives a Canadian number its zone and no US state', async () => {
-    const result = await resolveRecipientZone({ e164: '+14165550123' });
+  const outsideUsCases = [
+    // [test name, number, zones, country]: no US state outside the US
+    ['gives a Canadian number its zone and no US state', '+14165550123', ['America/Toronto'], 'CA'],
+    ['uses the country zone for a one-zone country (United Kingdom)', '+442071234567', ['Europe/London'], 'GB'],
+  ] as const;
 
-    assert.deepEqual(result, {
-      ok: true,
-      timeZones: ['America/Toronto'],
-      state: undefined,
-      country: 'CA',
-      zoneSource: 'numberData',
+  for (const [name, e164, timeZones, country] of outsideUsCases) {
+    it(name, async () => {
+      const result = await resolveRecipientZone({ e164 });
+
+      assert.deepEqual(result, { ok: true, timeZones, state: undefined, country, zoneSource: 'numberData' });
     });
-  });
-
-  it('uses the country zone for a one-zone country (United Kingdom)', async () => {
-    const result = await resolveRecipientZone({ e164: '+442071234567' });
-
-    assert.deepEqual(result, {
-      ok: true,
-      timeZones: ['Europe/London'],
-      state: undefined,
-      country: 'GB',
-      zoneSource: 'numberData',
-    });
-  });
+  }
 
   it('returns every zone libphonenumber lists when the prefix does not narrow a multi-zone country (Russia)', async () => {
     const result = await resolveRecipientZone({ e164: '+79123456789' });

@@ -85,6 +85,11 @@ export class FakeActivities {
     );
   }
 
+  /** The sendText inputs after the first `count`, oldest first: what a step sent. */
+  sendsAfter(count: number): SendTextInput[] {
+    return this.sends().slice(count);
+  }
+
   /** Every recordConsentChange input, oldest first. */
   consentChanges(): RecordConsentChangeInput[] {
     return this.calls.flatMap((call) => (call.name === 'recordConsentChange' ? [call.input] : []));

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -20,7 +21,14 @@ import { TASK_QUEUE } from '../../src/temporal';
 import { createVonageClient, VonageSmsGateway } from '../../src/vonage/sms-gateway';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { createTestDatabase, type TestDatabase } from './database';
-import { callApi, PAYLOAD_ENCRYPTION_KEYS, PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from './system';
+import {
+  callApi,
+  onEachLine,
+  PAYLOAD_ENCRYPTION_KEYS,
+  PHONE_HASH_KEY,
+  SIGNATURE_SECRET,
+  type TestAccount,
+} from './system';
 import { bundleConsentWorkflows, temporalCliPath } from './temporal-cli';
 import { sendAtAnyHour } from '../../src/sending-window/plan-send';
 
@@ -124,6 +132,26 @@ export interface FaultSystemOptions {
   vonageTimeoutMs?: number;
   /** Pause before each sandbox status callback. */
   statusDelayMs?: number;
+}
+
+/**
+ * Starts a fault system, one A2P-verified account and an in-process worker (with `worker`'s options) before the tests
+ * of the enclosing describe, and closes the system after them; `use` receives the system and the account.
+ */
+export function startFaultSystemPerFile(
+  options: FaultSystemOptions & { worker?: InProcessWorkerOptions },
+  use: (started: { system: FaultSystem; account: TestAccount }) => void,
+): void {
+  const { worker, ...systemOptions } = options;
+  let system: FaultSystem | undefined;
+  before(async () => {
+    system = await startFaultSystem(systemOptions);
+    use({ system, account: await system.createAccount() });
+    await system.startInProcessWorker(worker);
+  });
+  after(async () => {
+    await system?.close();
+  });
 }
 
 /** A TCP port free right now on 127.0.0.1 (the dev server keeps it across restarts). */
@@ -353,19 +381,10 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
       if (child.pid === undefined) throw new Error('could not spawn the worker');
       const pid = child.pid;
       workerLog.write(`--- worker ${pid} spawned at ${new Date().toISOString()}\n`);
-      for (const stream of [child.stdout, child.stderr]) {
-        let buffered = '';
-        stream?.setEncoding('utf8');
-        stream?.on('data', (chunk: string) => {
-          buffered += chunk;
-          const lines = buffered.split('\n');
-          buffered = lines.pop() ?? '';
-          for (const line of lines) {
-            workerLog.write(`[${pid}] ${line}\n`);
-            if (workerWarnings.length < 2000) workerWarnings.push(`[${pid}] ${line}`);
-          }
-        });
-      }
+      onEachLine(child, (line) => {
+        workerLog.write(`[${pid}] ${line}\n`);
+        if (workerWarnings.length < 2000) workerWarnings.push(`[${pid}] ${line}`);
+      });
       let hasExited = false;
       const exited = new Promise<void>((resolve) =>
         child.once('exit', (code, signal) => {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -14,6 +15,7 @@ import { AccountsRepository, type A2pStatus } from '../../src/db/accounts-reposi
 import { createKnex } from '../../src/db/knex';
 import { createLogger } from '../../src/logger';
 import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import { type VonageOptions } from '../../src/vonage/sms-gateway';
 import { createWorker } from '../../src/worker-setup';
 import { createTestDatabase, type TestDatabase } from './database';
 import { bundleConsentWorkflows, createTestEnvironment } from './temporal-cli';
@@ -106,6 +108,19 @@ export async function callApi(
     // not JSON; keep the text
   }
   return { status: response.status, body };
+}
+
+/** Calls our HTTP API as a test's setup step: fails unless the answer is 2xx, and returns its body. */
+export async function apiOk(
+  system: Pick<TestSystem, 'api'>,
+  method: string,
+  route: string,
+  key: string,
+  body?: unknown,
+): Promise<any> {
+  const answer = await system.api(method, route, { key, body });
+  assert.ok(answer.status < 300, `${method} ${route}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
 }
 
 /** Starts the whole system for one test file. */
@@ -205,12 +220,7 @@ export async function startSystem(
         namespace: env.namespace ?? 'default',
         knex: workerKnex,
         lockKnex,
-        vonage: {
-          apiHost: sandboxListener.url,
-          apiKey: SANDBOX_CREDENTIAL,
-          apiSecret: SANDBOX_CREDENTIAL,
-          timeoutMs: 5000,
-        },
+        vonage: sandboxVonageOptions(sandboxListener.url),
         payloadCodec,
         reconcileWindowMs: 60_000,
         shutdownGraceMs: 5_000,
@@ -246,19 +256,7 @@ export async function startSystem(
         },
         stdio: ['ignore', spawnOptions.onOutput ? 'pipe' : 'inherit', spawnOptions.onOutput ? 'pipe' : 'inherit'],
       });
-      if (spawnOptions.onOutput) {
-        const onOutput = spawnOptions.onOutput;
-        for (const stream of [child.stdout, child.stderr]) {
-          let buffered = '';
-          stream?.setEncoding('utf8');
-          stream?.on('data', (chunk: string) => {
-            buffered += chunk;
-            const lines = buffered.split('\n');
-            buffered = lines.pop() ?? '';
-            for (const line of lines) onOutput(line);
-          });
-        }
-      }
+      if (spawnOptions.onOutput) onEachLine(child, spawnOptions.onOutput);
       children.add(child);
       child.once('exit', () => children.delete(child));
       return child;
@@ -276,6 +274,25 @@ export async function startSystem(
   };
   if (options.inProcessWorker ?? true) await system.startInProcessWorker();
   return system;
+}
+
+/** How a test's worker reaches the Vonage sandbox listening at `apiHost`. */
+export function sandboxVonageOptions(apiHost: string): VonageOptions {
+  return { apiHost, apiKey: SANDBOX_CREDENTIAL, apiSecret: SANDBOX_CREDENTIAL, timeoutMs: 5000 };
+}
+
+/** Calls `onLine` with every complete line a child process writes to its piped stdout or stderr. */
+export function onEachLine(child: ChildProcess, onLine: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    });
+  }
 }
 
 /** Polls `probe` until it returns a truthy value; fails with `what` after `timeoutMs`. */

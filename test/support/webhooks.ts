@@ -17,6 +17,17 @@ export function inboundBody(input: { from: string; to: string; text: string; mes
   };
 }
 
+/** A Messages API status callback body, as Vonage sends it: `from` is our sending number, `to` the recipient. */
+export function statusBody(input: { from: string; to: string; status: string }) {
+  return {
+    message_uuid: randomUUID(),
+    to: toVonageNumber(input.to),
+    from: toVonageNumber(input.from),
+    timestamp: new Date().toISOString(),
+    status: input.status,
+  };
+}
+
 /**
  * Posts a webhook the way Vonage does, with knobs to break it: another secret, an old `iat`, a body other than
  * the one signed, or no token at all.

@@ -59,6 +59,11 @@ export interface NumberUnderTest {
   state(): Promise<ConsentState>;
 }
 
+/** The IDs of the texts the workflow holds, in queue order. */
+export function heldMessageIds(state: ConsentState): string[] {
+  return state.held.map((held) => held.messageId);
+}
+
 let numberCounter = 0;
 function newLeadPhone(): string {
   numberCounter += 1;
@@ -77,6 +82,16 @@ export function numberUnderTest(
   const workflowId = smsConsentWorkflowId(accountId, phoneKey);
   const handle = client.workflow.getHandle<typeof smsConsentWorkflow>(workflowId);
   const state = () => handle.query(getConsentStateQuery);
+  const startOptions = {
+    ...consentWorkflowStartOptions({
+      accountId,
+      phone,
+      phoneKey,
+      workflowId,
+      maxHistoryEvents: options.maxHistoryEvents,
+    }),
+    taskQueue,
+  };
   return {
     accountId,
     phone,
@@ -89,14 +104,7 @@ export function numberUnderTest(
         args: [{ messageId, leadId, body }],
         updateId: messageId,
         startWorkflowOperation: new WithStartWorkflowOperation(smsConsentWorkflow, {
-          ...consentWorkflowStartOptions({
-            accountId,
-            phone,
-            phoneKey,
-            workflowId,
-            maxHistoryEvents: options.maxHistoryEvents,
-          }),
-          taskQueue,
+          ...startOptions,
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
       });
@@ -108,14 +116,7 @@ export function numberUnderTest(
         () => 0,
       );
       await client.workflow.signalWithStart(smsConsentWorkflow, {
-        ...consentWorkflowStartOptions({
-          accountId,
-          phone,
-          phoneKey,
-          workflowId,
-          maxHistoryEvents: options.maxHistoryEvents,
-        }),
-        taskQueue,
+        ...startOptions,
         signal: inboundReceivedSignal,
         signalArgs: [
           {

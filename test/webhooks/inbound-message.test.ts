@@ -11,6 +11,8 @@ describe('inbound webhook', () => {
   startSystemPerFile((started) => ({ system, account } = started));
 
   const footprint = (phone: string) => footprintOf(system, account.accountId, phone);
+  const queue = (leadId: string, phone: string, body: string) =>
+    system.api('POST', '/v1/messages', { key: account.agentKey, body: { leadId, phone, body } });
 
   const refusals: { name: string; expected: number; options: Parameters<typeof postWebhook>[3]; tamper?: boolean }[] = [
     { name: 'signed with another secret', expected: 401, options: { secret: 'not-the-secret-at-all-0123456' } },
@@ -60,10 +62,7 @@ describe('inbound webhook', () => {
 
   it('has one effect when the same STOP message_uuid is delivered three times', async () => {
     const phone = system.newLeadPhone();
-    await system.api('POST', '/v1/messages', {
-      key: account.agentKey,
-      body: { leadId: 'lead-dup-1', phone, body: 'hello' },
-    });
+    await queue('lead-dup-1', phone, 'hello');
     const body = inboundBody({ from: phone, to: account.senderNumber, text: 'STOP' });
 
     const answers = [];
@@ -120,10 +119,7 @@ describe('inbound webhook', () => {
 
   it('answers 503 so Vonage retries when Temporal is unreachable, and nothing is lost on the retry', async () => {
     const phone = system.newLeadPhone();
-    await system.api('POST', '/v1/messages', {
-      key: account.agentKey,
-      body: { leadId: 'lead-503', phone, body: 'hi' },
-    });
+    await queue('lead-503', phone, 'hi');
     const body = inboundBody({ from: phone, to: account.senderNumber, text: 'START' });
     const realSignalWithStart = system.client.workflow.signalWithStart.bind(system.client.workflow);
     system.client.workflow.signalWithStart = async () => {

@@ -7,6 +7,7 @@ import { accountIdAttribute, consentStatusAttribute, leadIdsAttribute } from '..
 import { type FailureReason } from '../../workflows/sms-consent.contract';
 import { FakeActivities } from '../support/fake-activities';
 import {
+  heldMessageIds,
   runWorkflowScenario,
   startWorkflowEnvironmentPerFile,
   type NumberUnderTest,
@@ -70,10 +71,7 @@ describe('smsConsentWorkflow', () => {
       assert.equal(optInSent?.optInMessageId, fake.sends('opt_in')[0]?.messageId);
       const state = await number.state();
       assert.equal(state.leads['lead-1']?.status, 'sent');
-      assert.deepEqual(
-        state.held.map((held) => held.messageId),
-        [result.messageId],
-      );
+      assert.deepEqual(heldMessageIds(state), [result.messageId]);
     });
   });
 
@@ -145,10 +143,7 @@ describe('smsConsentWorkflow', () => {
       assert.equal(fake.statusOf(first.messageId), 'failed');
       const state = await number.state();
       assert.equal(state.leads['lead-1']?.status, 'sent');
-      assert.deepEqual(
-        state.held.map((held) => held.messageId),
-        [second.messageId],
-      );
+      assert.deepEqual(heldMessageIds(state), [second.messageId]);
     });
   });
 
@@ -173,10 +168,7 @@ describe('smsConsentWorkflow', () => {
         fake.sends().map((send) => send.kind),
         ['opt_in'],
       );
-      assert.deepEqual(
-        (await number.state()).held.map((held) => held.messageId),
-        [first.messageId, second.messageId, third.messageId],
-      );
+      assert.deepEqual(heldMessageIds(await number.state()), [first.messageId, second.messageId, third.messageId]);
     });
   });
 
@@ -228,10 +220,7 @@ describe('smsConsentWorkflow', () => {
       assert.equal(result.status, 'sent');
       assert.equal(result.optIn, 'accepted');
       assert.deepEqual(
-        fake
-          .sends()
-          .slice(sendsBefore)
-          .map((send) => [send.kind, send.messageId, send.leadId]),
+        fake.sendsAfter(sendsBefore).map((send) => [send.kind, send.messageId, send.leadId]),
         [['lead', result.messageId, 'lead-1']],
       );
       assert.deepEqual((await number.state()).held, []);
@@ -263,10 +252,7 @@ describe('smsConsentWorkflow', () => {
       );
       for (const held of [heldA, heldB, heldA2]) assert.equal(fake.statusOf(held.messageId), 'cancelled');
       assert.deepEqual(
-        fake
-          .sends()
-          .slice(sendsBefore)
-          .map((send) => send.kind),
+        fake.sendsAfter(sendsBefore).map((send) => send.kind),
         ['opt_out_confirmation'],
       );
       const state = await number.state();
@@ -287,7 +273,7 @@ describe('smsConsentWorkflow', () => {
 
       await number.inbound('opt_out', 'Stop texting me please');
 
-      assert.deepEqual(fake.sends().slice(sendsBefore), []);
+      assert.deepEqual(fake.sendsAfter(sendsBefore), []);
       assert.equal(fake.sends('opt_out_confirmation').length, 1);
       assert.equal((await number.state()).leads['lead-1']?.status, 'rejected');
     });
@@ -307,7 +293,7 @@ describe('smsConsentWorkflow', () => {
       assert.equal(result.reason, 'do_not_contact');
       assert.equal(result.optIn, 'rejected');
       assert.equal(fake.statusOf(result.messageId), 'blocked');
-      assert.deepEqual(fake.sends().slice(sendsBefore), []);
+      assert.deepEqual(fake.sendsAfter(sendsBefore), []);
       assert.deepEqual((await number.state()).held, []);
     });
   });
@@ -324,7 +310,7 @@ describe('smsConsentWorkflow', () => {
 
       assert.equal(result.status, 'blocked');
       assert.equal(result.reason, 'do_not_contact');
-      assert.deepEqual(fake.sends().slice(sendsBefore), []);
+      assert.deepEqual(fake.sendsAfter(sendsBefore), []);
     });
   });
 
@@ -344,10 +330,7 @@ describe('smsConsentWorkflow', () => {
       assert.equal(resubscribed[0]?.newStatus, 'accepted');
       assert.equal(resubscribed[0]?.doNotContact, 'remove');
       assert.deepEqual(
-        fake
-          .sends()
-          .slice(sendsBefore)
-          .map((send) => send.kind),
+        fake.sendsAfter(sendsBefore).map((send) => send.kind),
         ['opt_in_confirmation'],
       );
       for (const message of cancelled) {
@@ -450,10 +433,7 @@ describe('smsConsentWorkflow', () => {
       await number.inbound('help', 'HELP');
 
       assert.deepEqual(
-        fake
-          .sends()
-          .slice(sendsBefore)
-          .map((send) => send.kind),
+        fake.sendsAfter(sendsBefore).map((send) => send.kind),
         ['help_reply'],
       );
       const state = await number.state();
@@ -475,10 +455,7 @@ describe('smsConsentWorkflow', () => {
       assert.equal(result.status, 'held');
       assert.equal(result.optIn, 'sent');
       assert.deepEqual(
-        fake
-          .sends()
-          .slice(sendsBefore)
-          .map((send) => [send.kind, send.leadId]),
+        fake.sendsAfter(sendsBefore).map((send) => [send.kind, send.leadId]),
         [['opt_in', 'lead-2']],
       );
       const state = await number.state();
@@ -526,7 +503,7 @@ describe('smsConsentWorkflow', () => {
 
       await number.inbound('opt_in', 'START', providerMessageId);
 
-      assert.deepEqual(fake.sends().slice(sendsBefore), []);
+      assert.deepEqual(fake.sendsAfter(sendsBefore), []);
       assert.equal(fake.consentChanges().length, consentChangesBefore);
       const state = await number.state();
       assert.equal(state.leads['lead-2']?.status, 'sent');
@@ -554,10 +531,7 @@ describe('smsConsentWorkflow', () => {
       await waitFor('second held text expired', () => fake.statusOf(second.messageId) === 'expired', 10_000);
 
       assert.ok(firstExpiredAfterMs >= 1900, `expired after ${firstExpiredAfterMs} ms, before the hold limit`);
-      assert.deepEqual(
-        stateBetween.held.map((held) => held.messageId),
-        [second.messageId],
-      );
+      assert.deepEqual(heldMessageIds(stateBetween), [second.messageId]);
       assert.deepEqual(
         fake.statusChanges('expired').map((change) => [change.messageIds, change.reason]),
         [
