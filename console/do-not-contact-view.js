@@ -1,7 +1,8 @@
-// The Do Not Contact list: search a number, add one with the way the revocation came in, and see why and when each
-// number is on the list.
+// The Do Not Contact list: search a number or a lead, add a number with the way the revocation came in, and see why
+// and when each number is on the list.
 import { api, query } from './api.js';
 import { dataTable, field, formatTime, h, renderIfChanged, replace, showError } from './dom.js';
+import { searchForm } from './do-not-contact-search.js';
 import { actorOf } from './labels.js';
 
 const PAGE_SIZE = 50;
@@ -54,7 +55,7 @@ export async function renderDoNotContact(main, context) {
     h(
       'div',
       { class: 'grid-2' },
-      searchForm(),
+      searchForm(SOURCE_LABELS),
       addForm(() => void load(false)),
     ),
     h(
@@ -97,46 +98,6 @@ function renderEntries(container, items) {
       ),
     }),
   );
-}
-
-function searchForm() {
-  const phone = /** @type {HTMLInputElement} */ (
-    h('input', { name: 'phone', type: 'tel', required: true, maxlength: 32, autocomplete: 'off', id: 'dnc-search' })
-  );
-  const result = h('div', { role: 'status', class: 'result' });
-  const form = h(
-    'form',
-    { class: 'card stack', role: 'search', 'aria-labelledby': 'dnc-search-title', novalidate: true },
-    h('h2', { id: 'dnc-search-title' }, 'Search a number'),
-    field('Phone number', phone, 'Any common format; it is read as E.164.'),
-    h('button', { type: 'submit', class: 'button' }, 'Search'),
-    result,
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    replace(result);
-    try {
-      const answer = await api('GET', `/v1/do-not-contact${query({ phone: phone.value.trim() })}`);
-      replace(
-        result,
-        answer.isOnDoNotContact
-          ? h(
-              'p',
-              { 'data-listed': 'true' },
-              h('strong', {}, answer.phone),
-              ` is on the list since ${formatTime(answer.entry.createdAt)}: ${
-                SOURCE_LABELS[answer.entry.source] ?? answer.entry.source
-              }${answer.entry.reason ? ` (${answer.entry.reason})` : ''}.`,
-            )
-          : h('p', { 'data-listed': 'false' }, h('strong', {}, answer.phone), ' is not on the list.'),
-      );
-    } catch (error) {
-      const box = h('div', { class: 'error' });
-      showError(box, error);
-      replace(result, box);
-    }
-  });
-  return form;
 }
 
 /** @param {() => void} onAdded */

@@ -3,6 +3,7 @@
 import { api, ApiError } from './api.js';
 import { dataTable, field, formatTime, h, renderIfChanged, replace, showError } from './dom.js';
 import { actorOf, KIND_LABELS, optInBadge, REASON_LABELS, statusOf } from './labels.js';
+import { leadSearch } from './lead-search.js';
 
 /** Ledger event types, in words. */
 const EVENT_LABELS = /** @type {Record<string, string>} */ ({
@@ -35,7 +36,10 @@ export async function renderLead(main, context, leadId) {
   const details = h('div', { class: 'stack' });
   replace(main, h('h1', { tabindex: '-1' }, leadId ? `Lead ${leadId}` : 'Lead details'), form, details);
   if (!leadId) {
-    details.append(h('p', { class: 'muted' }, 'Enter a lead ID, or pick a lead in the Messaging Center.'));
+    details.append(
+      h('p', { class: 'muted' }, 'Enter a lead ID, search below, or pick a lead in the Messaging Center.'),
+      leadSearch(),
+    );
     return;
   }
 

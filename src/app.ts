@@ -15,6 +15,7 @@ import { doNotContactRouter } from './api/do-not-contact';
 import { settingsRouter } from './api/settings';
 import { templatesRouter } from './api/templates';
 import { DoNotContactRepository } from './db/do-not-contact-repository';
+import { LeadSearchRepository } from './db/lead-search-repository';
 import { TemplatesRepository } from './db/templates-repository';
 import { leadsRouter } from './api/leads';
 import { messagesRouter } from './api/messages';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
   const webhooks = new WebhookRepository(deps.knex);
   const templates = new TemplatesRepository(deps.knex);
   const doNotContact = new DoNotContactRepository(deps.knex);
+  const leadSearch = new LeadSearchRepository(deps.knex);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -205,11 +207,11 @@ export function createApp(deps: AppDeps): Express {
     messagesRouter({ client: deps.client, accounts, messages, templates, phoneHashKey: deps.phoneHashKey }),
     recentMessagesRouter({ messages }),
   );
-  api.use('/leads', requireRole('admin', 'agent'), leadsRouter({ messages }));
+  api.use('/leads', requireRole('admin', 'agent'), leadsRouter({ messages, leadSearch }));
   api.use(
     '/do-not-contact',
     requireRole('admin', 'agent'),
-    doNotContactRouter({ client: deps.client, doNotContact, phoneHashKey: deps.phoneHashKey }),
+    doNotContactRouter({ client: deps.client, doNotContact, leadSearch, phoneHashKey: deps.phoneHashKey }),
   );
   api.use('/settings', requireRole('admin', 'agent'), settingsRouter({ accounts, messages, client: deps.client }));
   api.use('/templates', requireRole('admin', 'agent'), templatesRouter({ templates }));

@@ -19,7 +19,9 @@ export const CONSOLE_ASSETS = {
   'settings-view.js': 'text/javascript; charset=utf-8',
   'messages-view.js': 'text/javascript; charset=utf-8',
   'lead-view.js': 'text/javascript; charset=utf-8',
+  'lead-search.js': 'text/javascript; charset=utf-8',
   'do-not-contact-view.js': 'text/javascript; charset=utf-8',
+  'do-not-contact-search.js': 'text/javascript; charset=utf-8',
 } as const;
 
 /** The `:asset` path parameter of GET /console/{asset}. */

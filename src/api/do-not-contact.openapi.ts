@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import * as responses from '../openapi/response-schemas';
 import { admin, agent, BAD_BODY, EXAMPLE_PHONE, json, type RouterOpenApi } from '../openapi/operation-spec';
-import { addDoNotContactSchema, doNotContactQuerySchema, removeDoNotContactSchema } from './do-not-contact';
+import {
+  addDoNotContactSchema,
+  doNotContactLeadSearchQuerySchema,
+  doNotContactQuerySchema,
+  removeDoNotContactSchema,
+} from './do-not-contact';
 
 const CSV_FIELD = '[ \\t]*(?:"(?:[^"\\r]|"")*"[ \\t]*|[^",\\r\\n]*)';
 const CSV_RECORD = `${CSV_FIELD}(?:,${CSV_FIELD})*`;
@@ -54,6 +59,67 @@ export const doNotContactOpenApi: RouterOpenApi = {
         },
       },
       errors: { 400: 'invalid query, phone or cursor' },
+    },
+    {
+      method: 'get',
+      path: '/v1/do-not-contact/search',
+      operationId: 'searchDoNotContactLeads',
+      summary: 'Find a number or a lead, with every lead on the number and its opt-in',
+      description:
+        '`q` is read both ways, since a lead ID may look like a number: as a phone number (any common format, ' +
+        'normalised to E.164) and as a lead ID (exact), which stands for every number that lead has texted. For ' +
+        'each number: whether it is on the Do Not Contact list (why and when), and every lead on it with its ' +
+        'opt-in status (`not_sent` with the reason, `sent`, `accepted`, `rejected`). Neither a valid number nor a ' +
+        'known lead: `numbers` is empty.',
+      tag: 'do-not-contact',
+      access: agent,
+      query: {
+        schema: doNotContactLeadSearchQuerySchema,
+        descriptions: { q: 'a phone number in any common format, or a lead ID; not blank, at most 128 characters' },
+      },
+      responses: {
+        200: {
+          description: 'the numbers found (possibly none)',
+          content: json(responses.doNotContactLeadSearchSchema, {
+            twoLeads: {
+              summary: 'A listed number two leads texted',
+              value: {
+                query: 'lead-1042',
+                numbers: [
+                  {
+                    phone: EXAMPLE_PHONE,
+                    isOnDoNotContact: true,
+                    entry: {
+                      phone: EXAMPLE_PHONE,
+                      source: 'sms',
+                      reason: 'opt-out reply',
+                      actor: null,
+                      createdAt: '2026-11-28T09:30:00.000Z',
+                    },
+                    leads: [
+                      {
+                        leadId: 'lead-1042',
+                        phone: EXAMPLE_PHONE,
+                        status: 'rejected',
+                        reason: null,
+                        updatedAt: '2026-11-28T09:30:00.000Z',
+                      },
+                      {
+                        leadId: 'lead-0977',
+                        phone: EXAMPLE_PHONE,
+                        status: 'rejected',
+                        reason: null,
+                        updatedAt: '2026-11-28T09:30:00.000Z',
+                      },
+                    ],
+                  },
+                ],
+              },
+            },
+          }),
+        },
+      },
+      errors: { 400: '`q` is missing, blank, longer than 128 characters or contains NUL' },
     },
     {
       method: 'post',
@@ -180,6 +246,7 @@ export const doNotContactOpenApi: RouterOpenApi = {
     DoNotContactLookup: responses.doNotContactLookupSchema,
     DoNotContactPage: responses.doNotContactPageSchema,
     DoNotContactSearchResult: responses.doNotContactSearchResultSchema,
+    DoNotContactLeadSearch: responses.doNotContactLeadSearchSchema,
     DoNotContactAdded: responses.doNotContactAddedSchema,
     DoNotContactImportSummary: responses.doNotContactImportSummarySchema,
   },

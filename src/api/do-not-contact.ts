@@ -10,11 +10,19 @@ import {
   type DoNotContactSource,
   type ImportRow,
 } from '../db/do-not-contact-repository';
+import type { LeadSearchRepository } from '../db/lead-search-repository';
 import { signalDoNotContactChanged } from '../consent/signal-number';
 import { HttpError, validationError } from '../errors';
 import { phoneInputSchema, phoneKeyOf, toE164 } from '../phone';
 import { principalOf, requireRole } from './auth';
-import { AT_LEAST_3_TRIMMED, AT_LEAST_3_TRIMMED_MESSAGE, NO_NUL, NO_NUL_MESSAGE } from './text-rules';
+import {
+  AT_LEAST_3_TRIMMED,
+  AT_LEAST_3_TRIMMED_MESSAGE,
+  NO_NUL,
+  NO_NUL_MESSAGE,
+  NOT_BLANK,
+  NOT_BLANK_MESSAGE,
+} from './text-rules';
 
 const SOURCES = ['sms', 'phone_call', 'email', 'web', 'operator'] as const;
 const MAX_IMPORT_ROWS = 100_000;
@@ -46,10 +54,20 @@ export const doNotContactQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+/** Query of GET /v1/do-not-contact/search. Trimmed by the route, so the document can state the rules as they are. */
+export const doNotContactLeadSearchQuerySchema = z.object({
+  q: z
+    .string({ error: 'q is required: a phone number or a lead ID' })
+    .max(128, 'q must be at most 128 characters')
+    .regex(NOT_BLANK, `q ${NOT_BLANK_MESSAGE}`)
+    .regex(NO_NUL, `q ${NO_NUL_MESSAGE}`),
+});
+
 /** Dependencies of the Do Not Contact routes. */
 export interface DoNotContactRouteDeps {
   client: Client;
   doNotContact: DoNotContactRepository;
+  leadSearch: LeadSearchRepository;
   phoneHashKey: string;
 }
 
@@ -81,6 +99,29 @@ export function doNotContactRouter(deps: DoNotContactRouteDeps): Router {
       throw new HttpError(400, 'invalid_request', 'cursor is not valid');
     }
     res.json(await deps.doNotContact.list(accountId, { limit: parsed.data.limit, cursor: parsed.data.cursor }));
+  });
+
+  // One search box for both, so `q` is read both ways: a lead ID may well look like a phone number.
+  router.get('/search', async (req, res) => {
+    const parsed = doNotContactLeadSearchQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw validationError(parsed.error, 'query');
+    const { accountId } = principalOf(res);
+    const query = parsed.data.q.trim();
+    const asPhone = toE164(query);
+    const phones = new Set([...(asPhone ? [asPhone] : []), ...(await deps.leadSearch.numbersOfLead(accountId, query))]);
+    const leads = await deps.leadSearch.leadsOnNumbers(accountId, [...phones]);
+    const numbers = await Promise.all(
+      [...phones].map(async (phone) => {
+        const entry = await deps.doNotContact.find(accountId, phone);
+        return {
+          phone,
+          isOnDoNotContact: entry !== undefined,
+          entry,
+          leads: leads.filter((lead) => lead.phone === phone),
+        };
+      }),
+    );
+    res.json({ query, numbers });
   });
 
   router.post('/', async (req, res) => {

@@ -1,12 +1,61 @@
 import * as responses from '../openapi/response-schemas';
 import { agent, EXAMPLE_PHONE, json, OPT_IN_TEMPLATE, type RouterOpenApi } from '../openapi/operation-spec';
-import { leadIdSchema } from './leads';
+import { leadIdSchema, leadSearchQuerySchema } from './leads';
 
 const leadIdParam = { leadId: { schema: leadIdSchema, description: "the CRM's id of the lead" } };
 
 /** The OpenAPI description of /v1/leads (src/api/leads.ts). */
 export const leadsOpenApi: RouterOpenApi = {
   operations: [
+    {
+      method: 'get',
+      path: '/v1/leads',
+      operationId: 'listLeads',
+      summary: 'Find leads: the recent ones, or by the start of their ID or by number',
+      description:
+        "The account's leads, newest change first, one row per lead and number (a lead that changed number has " +
+        'two), with the opt-in status. Without `q` (or with a blank one): the most recent. With `q`: the leads whose ' +
+        'ID starts with it (case-sensitive, taken literally), and, when it is a valid phone number in any common ' +
+        'format, the leads on that number.',
+      tag: 'leads',
+      access: agent,
+      query: {
+        schema: leadSearchQuerySchema,
+        descriptions: {
+          q: 'the start of a lead ID, or a phone number; trimmed; blank or absent for the recent leads',
+          limit: 'at most this many leads',
+        },
+      },
+      responses: {
+        200: {
+          description: 'the leads found (possibly none)',
+          content: json(responses.leadListSchema, {
+            byNumber: {
+              summary: 'Two leads on one number',
+              value: {
+                leads: [
+                  {
+                    leadId: 'lead-1043',
+                    phone: EXAMPLE_PHONE,
+                    status: 'sent',
+                    reason: null,
+                    updatedAt: '2026-11-28T10:00:00.000Z',
+                  },
+                  {
+                    leadId: 'lead-1042',
+                    phone: EXAMPLE_PHONE,
+                    status: 'accepted',
+                    reason: null,
+                    updatedAt: '2026-11-27T12:00:05.000Z',
+                  },
+                ],
+              },
+            },
+          }),
+        },
+      },
+      errors: { 400: '`q` is longer than 128 characters or contains NUL, or `limit` is not 1 to 200' },
+    },
     {
       method: 'get',
       path: '/v1/leads/{leadId}/messages',
@@ -69,6 +118,8 @@ export const leadsOpenApi: RouterOpenApi = {
     },
   ],
   responseSchemas: {
+    LeadSummary: responses.leadSummarySchema,
+    LeadList: responses.leadListSchema,
     Message: responses.messageViewSchema,
     LeadMessages: responses.leadMessagesSchema,
     ConsentEvent: responses.consentEventSchema,

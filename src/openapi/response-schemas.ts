@@ -4,6 +4,7 @@ import type { InboundIntent } from '../../workflows/classify-inbound';
 import { REPLY_LANGUAGES } from '../../workflows/inbound-keywords';
 import type { A2pStatus } from '../db/accounts-repository';
 import type { DoNotContactEntry, DoNotContactSource } from '../db/do-not-contact-repository';
+import type { LeadSummary } from '../db/lead-search-repository';
 import type { ConsentEventView, MessageView } from '../db/messages-repository';
 import type { SmsTemplate } from '../db/templates-repository';
 import type { TextPreview } from '../consent/template-rules';
@@ -143,6 +144,18 @@ export const leadConsentSchema = z.object({
   events: z.array(consentEventSchema),
 });
 
+/** A lead on one of its numbers, with its opt-in status. */
+export const leadSummarySchema = z.object({
+  leadId: z.string(),
+  phone: z.string().describe('E.164'),
+  status: leadOptInStatus,
+  reason: failureReason.nullable().describe('why the opt-in was not sent (status not_sent); null otherwise'),
+  updatedAt: timestamp.describe("when the lead's opt-in status last changed"),
+}) satisfies z.ZodType<LeadSummary>;
+
+/** 200 of GET /v1/leads. */
+export const leadListSchema = z.object({ leads: z.array(leadSummarySchema).describe('newest change first') });
+
 /** One line of GET /v1/consent-events/export (JSON lines). */
 export const consentExportLineSchema = consentEventSchema.extend({ phone: z.string().describe('E.164') });
 
@@ -170,6 +183,18 @@ export const doNotContactPageSchema = z.object({
 
 /** 200 of GET /v1/do-not-contact: a lookup with `phone`, a page without. */
 export const doNotContactSearchResultSchema = z.union([doNotContactLookupSchema, doNotContactPageSchema]);
+
+/** 200 of GET /v1/do-not-contact/search. */
+export const doNotContactLeadSearchSchema = z.object({
+  query: z.string().describe('`q` as it was read (trimmed)'),
+  numbers: z
+    .array(
+      doNotContactLookupSchema.extend({
+        leads: z.array(leadSummarySchema).describe('every lead that texted the number, newest change first'),
+      }),
+    )
+    .describe('the number `q` is, when it is a valid phone number, then each number the lead with ID `q` has texted'),
+});
 
 /** 201/200 of POST /v1/do-not-contact. */
 export const doNotContactAddedSchema = doNotContactEntrySchema.extend({

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { FOOTER } from '../../src/consent/footer';
 import { previewText } from '../../src/consent/template-rules';
 import { launchBrowser, type TestBrowser } from '../support/browser';
-import { startSystem, type TestAccount, type TestSystem } from '../support/system';
+import { startSystem, waitFor, type TestAccount, type TestSystem } from '../support/system';
 
 const UI_TIMEOUT_MS = 20_000;
 
@@ -62,6 +62,34 @@ describe('operator console', () => {
     const page = await signIn(key);
     await page.getByRole('link', { name: 'Settings' }).click();
     return { page, editor: page.getByRole('textbox', { name: 'Opt-In template', exact: true }) };
+  }
+
+  /** Queues a text to a lead and waits until its opt-in has gone out (`sent`). */
+  async function leadWithOptInSent(leadId: string, phone: string): Promise<void> {
+    await system.api('POST', '/v1/messages', {
+      key: account.agentKey,
+      body: { leadId, phone, body: 'Hello from Acme' },
+    });
+    await waitForOptIn(leadId, 'sent');
+  }
+
+  async function waitForOptIn(leadId: string, status: string): Promise<void> {
+    await waitFor(`${leadId}'s opt-in ${status}`, async () => {
+      const consent = await system.api('GET', `/v1/leads/${leadId}/consent`, { key: account.agentKey });
+      return consent.body.status === status;
+    });
+  }
+
+  /** Each lead row of the page's leads tables as [lead ID, opt-in badge text]. */
+  async function leadRows(scope: Page | Locator): Promise<string[][]> {
+    return scope
+      .locator('[data-leads] tr[data-lead-id]')
+      .evaluateAll((rows) =>
+        rows.map((row) => [
+          row.getAttribute('data-lead-id') ?? '',
+          row.querySelector('[data-opt-in]')?.textContent ?? '',
+        ]),
+      );
   }
 
   /** How many pixels the page is wider than the window (0 or less: no sideways scrolling). */
@@ -254,6 +282,94 @@ describe('operator console', () => {
     await page.close();
   });
 
+  it('finds leads on Lead details by the start of their ID and by number, recent ones first, and opens one', async () => {
+    const phone = system.newLeadPhone();
+    await leadWithOptInSent('find-me-1', phone);
+    await leadWithOptInSent('find-me-2', phone);
+    await leadWithOptInSent('find-other', system.newLeadPhone());
+    const page = await signIn(account.agentKey);
+    await page.getByRole('link', { name: 'Lead details' }).click();
+    const search = page.getByRole('search', { name: 'Search leads' });
+    const searchFor = async (text: string, found: string) => {
+      await search.getByLabel('Lead ID or number').fill(text);
+      await search.getByRole('button', { name: 'Search' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `${found} for “${text}”` })
+        .waitFor();
+      return leadRows(page);
+    };
+
+    await page.locator('[data-leads] tr[data-lead-id="find-other"]').waitFor();
+    const recent = await leadRows(page);
+    const byPrefix = await searchFor('find-me', '2 leads');
+    // Ten digits, no country code, no punctuation: a number as an agent might type it.
+    const byNumber = await searchFor(phone.slice(2), '2 leads');
+    await browser.screenshot(page, '07b-lead-search');
+    await page.getByRole('link', { name: 'find-me-2' }).click();
+    await page.getByRole('heading', { name: 'Lead find-me-2' }).waitFor();
+
+    assert.deepEqual(recent.slice(0, 3), [
+      ['find-other', 'Sent'],
+      ['find-me-2', 'Sent'],
+      ['find-me-1', 'Sent'],
+    ]);
+    assert.deepEqual(byPrefix.sort(), [
+      ['find-me-1', 'Sent'],
+      ['find-me-2', 'Sent'],
+    ]);
+    assert.deepEqual(byNumber.sort(), byPrefix);
+    await page.locator('[data-opt-in="sent"]').waitFor();
+    await assertEveryControlLabelled(page);
+    await page.close();
+  });
+
+  it('shows every lead on a number with its opt-in status in the Do Not Contact search, by number and by lead ID', async () => {
+    const phone = system.newLeadPhone();
+    await leadWithOptInSent('dnc-accepted', phone);
+    await system.sandbox.reply({ from: phone, to: account.senderNumber, text: 'START' });
+    await waitForOptIn('dnc-accepted', 'accepted');
+    await leadWithOptInSent('dnc-waiting', phone);
+    const page = await signIn(account.agentKey);
+    await page.getByRole('link', { name: 'Do Not Contact' }).click();
+    const search = page.getByRole('search', { name: 'Search a number or a lead' });
+    const number = search.locator(`[data-number="${phone}"]`);
+    const searchFor = async (text: string, listed: boolean) => {
+      await search.getByLabel('Phone number or lead ID').fill(text);
+      await search.getByRole('button', { name: 'Search' }).click();
+      await search
+        .getByRole('status')
+        .filter({ hasText: `1 number for “${text}”` })
+        .waitFor();
+      await number.locator(`[data-listed="${listed}"]`).waitFor();
+      return (await leadRows(number)).sort();
+    };
+
+    const byNumber = await searchFor(phone.slice(1), false);
+    await browser.screenshot(page, '07c-do-not-contact-search');
+    const byLead = await searchFor('dnc-waiting', false);
+    await system.sandbox.reply({ from: phone, to: account.senderNumber, text: 'STOP' });
+    await waitForOptIn('dnc-waiting', 'rejected');
+    const afterStop = await searchFor('dnc-accepted', true);
+    const listed = await number.locator('[data-listed]').textContent();
+
+    assert.deepEqual(byNumber, [
+      ['dnc-accepted', 'Accepted'],
+      ['dnc-waiting', 'Sent'],
+    ]);
+    assert.deepEqual(byLead, byNumber);
+    assert.deepEqual(afterStop, [
+      ['dnc-accepted', 'Rejected'],
+      ['dnc-waiting', 'Rejected'],
+    ]);
+    assert.match(
+      listed ?? '',
+      new RegExp(`^\\${phone} is on the list since .+: Replied STOP by text \\(opt-out reply\\)\\.$`),
+    );
+    await assertEveryControlLabelled(page);
+    await page.close();
+  });
+
   it('shows admins a banner when the account is not A2P verified', async () => {
     const unverified = await system.createAccount({ a2pStatus: 'unverified' });
 
@@ -286,9 +402,13 @@ describe('operator console', () => {
     await page.getByRole('heading', { name: 'Do Not Contact list' }).waitFor();
     const overflowDnc = await horizontalOverflow(page);
     await browser.screenshot(page, '10-do-not-contact-375px');
+    await page.getByRole('link', { name: 'Lead details' }).click();
+    await page.locator('[data-leads] tr[data-lead-id]').first().waitFor();
+    const overflowLeads = await horizontalOverflow(page);
 
     assert.ok(overflow <= 0, `the Messaging Center is ${overflow} px wider than the screen`);
     assert.ok(overflowDnc <= 0, `the Do Not Contact list is ${overflowDnc} px wider than the screen`);
+    assert.ok(overflowLeads <= 0, `the lead search is ${overflowLeads} px wider than the screen`);
     assert.equal(focusedAfterSignIn, 'Messaging Center', 'signing in moves focus to the view heading');
     assert.equal(focused.text, 'SMS consent', 'Tab reaches the header link after the skip link');
     assert.equal(focused.outline, 'solid', 'focus is visible');
@@ -298,7 +418,7 @@ describe('operator console', () => {
   it('keeps every visible text at WCAG AA contrast (4.5:1, 3:1 for large text) on each screen', async () => {
     const page = await signIn(account.adminKey);
     await page.getByRole('heading', { name: 'Messaging Center' }).waitFor();
-    const screens = ['Messaging Center', 'Settings', 'Do Not Contact list'];
+    const screens = ['Messaging Center', 'Lead details', 'Do Not Contact', 'Settings'];
     const failures: string[] = [];
 
     for (const name of screens) {

@@ -209,6 +209,53 @@ describe('role matrix', () => {
       ],
       other: [notFound("A's lead", async () => ({ params: { leadId: seeded.a.leadId } }))],
     },
+    listLeads: {
+      own: [
+        {
+          name: "B's recent leads",
+          request: async () => ({}),
+          expect: (answer) => {
+            assert.equal(answer.status, 200);
+            assert.ok(answer.body.leads.some((lead: { leadId: string }) => lead.leadId === seeded.b.leadId));
+          },
+        },
+      ],
+      other: [
+        ...[seeded.a.leadId, 'lead-a'].map((q) => noLeads(`A's lead ID or its start (${q})`, q)),
+        noLeads("A's lead's number", () => seeded.a.phone),
+      ],
+    },
+    searchDoNotContactLeads: {
+      own: [
+        {
+          name: "B's lead",
+          request: async () => ({ query: { q: seeded.b.leadId } }),
+          // B's number may carry more of B's leads by now (the queueMessage cells text it too).
+          expect: (answer) => {
+            assert.equal(answer.status, 200);
+            const [number, ...more] = answer.body.numbers;
+            assert.deepEqual([number.phone, more], [seeded.b.phone, []]);
+            assert.ok(number.leads.some((lead: { leadId: string }) => lead.leadId === seeded.b.leadId));
+          },
+        },
+      ],
+      other: [
+        {
+          name: "A's lead",
+          request: async () => ({ query: { q: seeded.a.leadId } }),
+          expect: (answer) => assert.deepEqual([answer.status, answer.body.numbers], [200, []]),
+        },
+        ...[() => seeded.a.phone, () => seeded.a.dnc[0]!].map((phoneOf) => ({
+          name: "A's number",
+          request: async () => ({ query: { q: phoneOf() } }),
+          expect: (answer: Answer) =>
+            assert.deepEqual(
+              [answer.status, answer.body.numbers],
+              [200, [{ phone: phoneOf(), isOnDoNotContact: false, leads: [] }]],
+            ),
+        })),
+      ],
+    },
     searchDoNotContact: {
       own: [
         {
@@ -590,6 +637,15 @@ describe('role matrix', () => {
 function exampleBody(operationId: string): unknown {
   const operation = OPERATIONS.find((o) => o.operationId === operationId);
   return Object.values(operation?.requestBody?.content['application/json']?.examples ?? {})[0]?.value;
+}
+
+/** A lead search that must find none of A's leads (`q` read when the cell runs: seeded values are filled in late). */
+function noLeads(name: string, q: string | (() => string)): Case {
+  return {
+    name,
+    request: async () => ({ query: { q: typeof q === 'string' ? q : q() } }),
+    expect: (answer) => assert.deepEqual([answer.status, answer.body.leads], [200, []]),
+  };
 }
 
 /** Another account's resource: answered 404, as if it did not exist. */
