@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, readFileSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
@@ -15,6 +14,7 @@ import { temporalCliPath } from '../test/support/temporal-cli';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { FLOOR_TASK_QUEUE } from './floor-workflow';
 import { postmasterOf } from './machine';
+import { freePort } from '../src/ports';
 
 /**
  * The whole system for one bench run, on this machine only (127.0.0.1), in the production process shape:
@@ -330,17 +330,6 @@ async function dropDatabase(name: string): Promise<void> {
   } finally {
     await admin.destroy();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const CLI_ATTRIBUTE_TYPES: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', TEXT: 'Text' };

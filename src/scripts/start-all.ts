@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
@@ -12,6 +11,7 @@ import { connectClient, TASK_QUEUE } from '../temporal';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { say, StoppingError, Supervisor, waitUntil } from './supervisor';
 import { EMBEDDED_POSTGRES_DIR, EMBEDDED_POSTGRES_SCRIPT, isPostgresReady } from './embedded-postgres';
+import { isListening } from '../ports';
 
 /**
  * `make start` (npm run start:all): the whole system on one machine. Starts an embedded Postgres when DATABASE_URL
@@ -41,19 +41,6 @@ const execFileAsync = promisify(execFile);
 export interface StartAllOptions {
   uiPort: number;
   dataDir: string;
-}
-
-function isListening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
 
 async function httpStatus(url: string): Promise<number> {

@@ -29,6 +29,11 @@ describe('lead search (GET /v1/leads, GET /v1/do-not-contact/search)', () => {
   const optInOf = async (leadId: string) => (await get(`/v1/leads/${leadId}/consent`)).body.status as string;
   const waitForOptIn = (leadId: string, status: string) =>
     waitFor(`${leadId} ${status}`, async () => (await optInOf(leadId)) === status);
+  /** Queues a lead's first text and waits until its opt-in went out. */
+  const queueUntilOptInSent = async (leadId: string, phone: string) => {
+    await queue(leadId, phone);
+    await waitForOptIn(leadId, 'sent');
+  };
   const leadIds = (leads: Lead[]) => leads.map((lead) => lead.leadId).sort();
 
   it('lists the recent leads newest first, at most `limit`, when q is empty or blank', async () => {
@@ -95,12 +100,10 @@ describe('lead search (GET /v1/leads, GET /v1/do-not-contact/search)', () => {
 
   it('shows a number with each of its leads and opt-ins, found by the number or by a lead ID', async () => {
     const phone = system.newLeadPhone();
-    await queue('dnc-accepted', phone);
-    await waitForOptIn('dnc-accepted', 'sent');
+    await queueUntilOptInSent('dnc-accepted', phone);
     await system.sandbox.reply({ from: phone, to: account.senderNumber, text: 'START' });
     await waitForOptIn('dnc-accepted', 'accepted');
-    await queue('dnc-second', phone);
-    await waitForOptIn('dnc-second', 'sent');
+    await queueUntilOptInSent('dnc-second', phone);
 
     const [byNumber, byLead, fromOtherAccount] = await Promise.all([
       get(`/v1/do-not-contact/search?q=${encodeURIComponent(nationalFormat(phone))}`),
@@ -121,8 +124,7 @@ describe('lead search (GET /v1/leads, GET /v1/do-not-contact/search)', () => {
 
   it('shows why and when a number is listed, and its leads rejected, after a STOP', async () => {
     const phone = system.newLeadPhone();
-    await queue('dnc-stopped', phone);
-    await waitForOptIn('dnc-stopped', 'sent');
+    await queueUntilOptInSent('dnc-stopped', phone);
 
     await system.sandbox.reply({ from: phone, to: account.senderNumber, text: 'STOP' });
     await waitForOptIn('dnc-stopped', 'rejected');

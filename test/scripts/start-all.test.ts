@@ -1,41 +1,19 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import knexFactory from 'knex';
 import { temporalCliPath } from '../support/temporal-cli';
+import { freePort, isListening } from '../../src/ports';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 30_000;
 const READY_MARKER = 'sms-consent is ready';
-
-/** A port nobody listens on right now: bind port 0, read what the kernel chose, release it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 function isAlive(pid: number): boolean {
   try {
@@ -165,7 +143,7 @@ describe('start-all', () => {
       assert.match(output, new RegExp(`Postgres\\s+postgres://postgres@${postgresAt}/${databaseName}`));
       assert.match(output, /npm run cli -- account create --name Demo --sender \+12015550100 --a2p verified/);
       assert.equal((await fetch(`${apiUrl}/readyz`)).status, 200);
-      assert.ok(await isListening(ports.ui), 'the Temporal Web UI listens on --ui-port');
+      assert.ok(await isListening('127.0.0.1', ports.ui), 'the Temporal Web UI listens on --ui-port');
 
       const created = await runCli(
         ['account', 'create', '--name', 'Smoke', '--sender', '+12015550100', '--a2p', 'verified'],
@@ -201,7 +179,11 @@ describe('start-all', () => {
         'every child exited',
       );
       for (const [name, port] of Object.entries(ports)) {
-        assert.equal(await isListening(port), false, `nothing listens on the ${name} port ${port} any more`);
+        assert.equal(
+          await isListening('127.0.0.1', port),
+          false,
+          `nothing listens on the ${name} port ${port} any more`,
+        );
       }
     },
   );

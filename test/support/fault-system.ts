@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,8 @@ import {
 } from './system';
 import { bundleConsentWorkflows, temporalCliPath } from './temporal-cli';
 import { sendAtAnyHour } from '../../src/sending-window/plan-send';
+export { freePort } from '../../src/ports';
+import { freePort } from '../../src/ports';
 
 /**
  * The whole service for fault tests, with every part one a test can break: its own Temporal dev server (a child
@@ -152,18 +154,6 @@ export function startFaultSystemPerFile(
   after(async () => {
     await system?.close();
   });
-}
-
-/** A TCP port free right now on 127.0.0.1 (the dev server keeps it across restarts). */
-export async function freePort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function cliAttributeType(type: string): string {
