@@ -31,7 +31,7 @@ export const addDoNotContactSchema = z
   .object({
     phone: phoneInputSchema,
     source: z.enum(SOURCES),
-    reason: z.string().trim().max(500).regex(NO_NUL, NO_NUL_MESSAGE).optional(),
+    reason: z.string().max(500).trim().regex(NO_NUL, NO_NUL_MESSAGE).optional(),
   })
   .strict();
 /** Body of DELETE /v1/do-not-contact. */
@@ -40,9 +40,9 @@ export const removeDoNotContactSchema = z
     phone: phoneInputSchema,
     reason: z
       .string()
+      .max(500)
       .trim()
       .min(3)
-      .max(500)
       .regex(AT_LEAST_3_TRIMMED, AT_LEAST_3_TRIMMED_MESSAGE)
       .regex(NO_NUL, NO_NUL_MESSAGE),
   })

@@ -30,9 +30,9 @@ export const TEXT_TOO_LONG_MESSAGE =
 /** Body of POST /v1/messages: a composed `body`, or a `templateId` with its `variables`. */
 export const queueMessageSchema = z
   .object({
+    // No trimming: what the document's pattern refuses (a space included), the server refuses too.
     leadId: z
       .string()
-      .trim()
       .min(1)
       .max(128)
       .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only'),
@@ -44,9 +44,9 @@ export const queueMessageSchema = z
       .optional(),
     idempotencyKey: z
       .string()
+      .max(200)
       .trim()
       .min(1)
-      .max(200)
       .regex(NO_NUL, NO_NUL_MESSAGE)
       .regex(NOT_BLANK, NOT_BLANK_MESSAGE)
       .optional(),

@@ -38,7 +38,7 @@ export const sendingWindowSchema = z
 /** Body of PUT /v1/settings/a2p. */
 export const a2pStatusSchema = z.object({ status: z.enum(['unverified', 'pending', 'verified', 'failed']) }).strict();
 const keywordList = z
-  .array(z.string().trim().min(1).max(40).regex(NOT_BLANK, NOT_BLANK_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE))
+  .array(z.string().max(40).trim().min(1).regex(NOT_BLANK, NOT_BLANK_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE))
   .max(50);
 /** Body of PUT /v1/settings/messaging. */
 export const messagingSettingsSchema = z

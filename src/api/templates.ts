@@ -7,8 +7,8 @@ import { HttpError, validationError } from '../errors';
 import { principalOf, requireRole } from './auth';
 import { NO_NUL, NO_NUL_MESSAGE, NOT_BLANK, NOT_BLANK_MESSAGE } from './text-rules';
 
-const name = z.string().trim().min(1).max(100).regex(NOT_BLANK, NOT_BLANK_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE);
-const body = z.string().trim().min(1).max(1500).regex(NOT_BLANK, NOT_BLANK_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE);
+const name = z.string().max(100).trim().min(1).regex(NOT_BLANK, NOT_BLANK_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE);
+const body = z.string().max(1500).trim().min(1).regex(NOT_BLANK, NOT_BLANK_MESSAGE).regex(NO_NUL, NO_NUL_MESSAGE);
 /** Body of POST /v1/templates. */
 export const createTemplateSchema = z.object({ name, body }).strict();
 /** Body of PUT /v1/templates/:templateId. */

@@ -1,6 +1,9 @@
 /**
  * Rules of the free-text fields of request bodies, written as regular expressions so that zod enforces them and
  * the OpenAPI document shows them as `pattern`s: a caller reads in the document exactly what the route refuses.
+ *
+ * A length limit goes before `.trim()` in a schema: the document's `maxLength` is about the string as sent, so the
+ * route checks the string as sent (41 characters that trim to 40 are refused, as the document says).
  */
 
 /** Postgres text cannot hold NUL (0x00); a field that is stored refuses it at validation rather than at insert. */

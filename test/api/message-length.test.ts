@@ -69,4 +69,24 @@ describe('POST /v1/messages text length', () => {
     assert.match(JSON.stringify(over.body), new RegExp(`longer than ${MAX_BODY_LENGTH} characters`));
     assert.equal(await messageRows('lead-tpl-over'), 0);
   });
+
+  it('refuses a field longer than its documented maxLength even when it would fit once trimmed', async () => {
+    // Found by the contract test: 41 characters that trim to 40 were accepted although the document says 40.
+    const keyword = ` ${'K'.repeat(40)}`;
+    const template = ` ${'t'.repeat(100)}`;
+
+    const tooLongKeyword = await system.api('PUT', '/v1/settings/messaging', {
+      key: account.adminKey,
+      body: { keywords: { optIn: [keyword] } },
+    });
+    const tooLongName = await system.api('POST', '/v1/templates', {
+      key: account.adminKey,
+      body: { name: template, body: 'Hello' },
+    });
+    const paddedLeadId = await queue(' lead-padded', { body: 'hi' });
+
+    assert.equal(tooLongKeyword.status, 400, JSON.stringify(tooLongKeyword.body));
+    assert.equal(tooLongName.status, 400, JSON.stringify(tooLongName.body));
+    assert.equal(paddedLeadId.status, 400, JSON.stringify(paddedLeadId.body));
+  });
 });
