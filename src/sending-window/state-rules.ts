@@ -53,8 +53,6 @@ const everyDay = (start: string, end: string): Record<Weekday, LocalHours> => ({
   sat: { start, end },
 });
 
-const FEDERAL_HOURS = everyDay('08:00', '21:00');
-
 /** Rhode Island's legal holidays, R.I. Gen. Laws § 25-1-1, added to the federal ones that § 5-61-2 also names. */
 const RHODE_ISLAND_HOLIDAYS: readonly HolidayRule[] = [
   ...FEDERAL_HOLIDAYS,
@@ -96,7 +94,7 @@ export const STATE_RULES: readonly StateRule[] = [
         url: 'https://cga.ct.gov/current/pub/chap_743m.htm',
         kind: 'secondary',
         checkedOn: CHECKED_ON,
-        note: 'Hours quoted ("between the hours of nine o\'clock a.m. and eight o\'clock p.m. local time") by Klein Moynihan Turco, https://mondaq.co.uk/unitedstates/advertising-marketing--branding/1340464/revised-connecticut-telemarketing-law-signed-into-law; texts included per 2023 amendments.',
+        note: 'Hours quoted ("between the hours of nine o\'clock a.m. and eight o\'clock p.m. local time") by Klein Moynihan Turco, https://mondaq.co.uk/unitedstates/advertising-marketing--branding/1340464/revised-connecticut-telemarketing-law-signed-into-law; texts included per 2023 amendments. Statute text not read (searched 2026-12-04): the stored copies of cga.ct.gov chap_743m and of casetext § 42-288a end before the hours words of subsection (c) (casetext stops at "(c) A telephonic sales call that is made to any consumer residential, mo…"), and no code mirror with § 42-288a(c) turned up for "42-288a nine o\'clock" or "eight o\'clock p.m. local time".',
       },
     ],
   },
@@ -126,7 +124,7 @@ export const STATE_RULES: readonly StateRule[] = [
         url: 'https://www.wmar2news.com/local/law-to-prevent-spam-calls-takes-effect-first-of-the-year',
         kind: 'secondary',
         checkedOn: CHECKED_ON,
-        note: "8:00 a.m.–8:00 p.m. in the called party's time zone, in effect 1 Jan 2024, per news and industry summaries; the statute's hours clause was not read.",
+        note: '8:00 a.m.–8:00 p.m. in the called party\'s time zone, in effect 1 Jan 2024, per news and industry summaries; the statute\'s hours clause was not read. Searched 2026-12-04 ("14-4502 8 p.m.", "between 8 p.m. and 8 a.m."): the stored copies of § 14-4502 (lexace.ai, self-law.org) end inside subsection (a), before the hours; the legislature\'s SB0090 (2023RS) page gives only "Approved by the Governor - Chapter 413" and "Effective Date(s): January 1, 2024" (https://mgaleg.maryland.gov/mgawebsite/Legislation/Details/SB0090?ys=2023RS).',
       },
     ],
   },
@@ -155,7 +153,7 @@ export const STATE_RULES: readonly StateRule[] = [
         url: 'https://app.legiplex.com/ok/legislature/2022/2022-r/bills/hb3168/drafts-latest',
         kind: 'secondary',
         checkedOn: CHECKED_ON,
-        note: 'Hours (no sales calls before 8 a.m. or after 8 p.m.) from the Oklahoma Senate release reported at https://kfor.com/news/oklahoma-legislature/oklahoma-state-senate-votes-to-prohibit-certain-solicitation-calls/; the enrolled text was found but its hours clause not read.',
+        note: 'Hours (no sales calls before 8 a.m. or after 8 p.m.) from the Oklahoma Senate release reported at https://kfor.com/news/oklahoma-legislature/oklahoma-state-senate-votes-to-prohibit-certain-solicitation-calls/; the enrolled text was found but its hours clause not read. Searched again 2026-12-04 ("775C.3", "775C.4", "before 8:00 a.m. or after 8:00 p.m."): stored copies hold only §§ 775C.2 and 775C.5 and the enrolled bill\'s title ("providing the time frame during which a commercial telephone seller or salesperson may make commercial solicitation phone calls"), not the clause.',
       },
     ],
   },
@@ -170,13 +168,16 @@ export const STATE_RULES: readonly StateRule[] = [
         url: 'https://production.jdsupra.com/legalnews/oregon-passes-new-telephone-8210765',
         kind: 'secondary',
         checkedOn: CHECKED_ON,
-        note: 'Troutman Pepper Locke summary: 8 a.m.–8 p.m., texts included; effective 1 Jan 2026 per the Senate Judiciary A3 amendment.',
+        note: 'Troutman Pepper Locke summary: 8 a.m.–8 p.m., texts included; effective 1 Jan 2026 per the Senate Judiciary A3 amendment. Neither the enrolled HB 3865 nor ORS 646.569 as amended was found in the stored material (searched 2026-12-04: "646.569 8 p.m.", "HB 3865" enrolled text); only summaries (citizenportal.ai on the A3 amendment, postscript.io, vicifast.com) agree on 8 a.m.–8 p.m.',
       },
     ],
   },
   {
     state: 'PA',
-    hours: FEDERAL_HOURS,
+    // Narrower than the federal window the statute's hours clause gives (see the second source): 2025 SB 992 may be
+    // in force (9 a.m.–7 p.m., no Sundays) and is unverified, and a window that may be too narrow only delays a
+    // text, while one that may be too wide can break the law. Checked against the enacted text, this may widen.
+    hours: { ...everyDay('09:00', '19:00'), sun: null },
     holidays: PENNSYLVANIA_HOLIDAYS,
     effectiveFrom: '2019-12-03',
     sources: [
@@ -185,7 +186,14 @@ export const STATE_RULES: readonly StateRule[] = [
         url: 'https://www.jenkinslaw.org/blog/2019/12/03/amendments-pennsylvanias-telemarketer-registration-act-effective-today',
         kind: 'secondary',
         checkedOn: CHECKED_ON,
-        note: 'No telephone solicitation calls on legal holidays; holiday list from https://dnc.dreamhosters.com/update-pennsylvania-governor-signs-new-robocall-restrictions-law. Whether the Act reaches texts today is unclear (2025 SB 992 would add texts, Sundays and 9 a.m.–7 p.m.; not known to be enacted); encoded anyway because it only narrows.',
+        note: 'No telephone solicitation calls on legal holidays; holiday list from https://dnc.dreamhosters.com/update-pennsylvania-governor-signs-new-robocall-restrictions-law. The text of (a)(10) was not read (searched 2026-12-04: "2245(a)(10) legal holiday", the holiday names, HB 318 of 2019): the stored Purdon\'s copy of § 2245 and the HB 318 amendment A00059 both end before it. Whether the Act reaches texts today is unclear; encoded anyway because it only narrows. 2025 SB 992 would add texts, Sundays and 9 a.m.–7 p.m.: two unverified third-party sources (a compliance tool\'s description, another project\'s source code) say it was enacted as Act 47 of 2026 with Sundays barred from 2026-10-18, but no enacted text was found ("SB 992", "Act 47 of 2026", "on a Sunday or after 7 p.m."). Its narrower hours and the Sunday ban are encoded anyway, as the safe side, until the text is read.',
+      },
+      {
+        statute: '73 P.S. § 2245(a)(1) (hours)',
+        url: 'https://govt.westlaw.com/pac/Document/NE4CC77F0E9F711E9BEFE89A994168F89?viewType=FullText&originationContext=documenttoc&transitionType=CategoryPageItem&contextData=(sc.Default)',
+        kind: 'statute-text-copy',
+        checkedOn: CHECKED_ON,
+        note: 'Purdon\'s text, effective 3 Dec 2019: "(1) Conducting telemarketing after 9 p.m. or before 8 a.m." That is the federal window; the row is narrower still (SB 992, above).',
       },
     ],
   },
@@ -236,7 +244,7 @@ export const STATE_RULES: readonly StateRule[] = [
         url: 'https://capitol.texas.gov/tlodocs/89R/analysis/html/SB00140F.htm',
         kind: 'secondary',
         checkedOn: CHECKED_ON,
-        note: 'The bill analysis (official) gives SB 140 and its scope; the hours (9 a.m.–9 p.m. Mon–Sat, noon–9 p.m. Sun) come from Foster Garvey, https://www.foster.com/newsroom-alerts-texas-expands-telemarketing-law-to-cover-text-messagesms-marketing-what-companies-need-to-know.',
+        note: 'The bill analysis (official) gives SB 140 and its scope; the hours (9 a.m.–9 p.m. Mon–Sat, noon–9 p.m. Sun) come from Foster Garvey, https://www.foster.com/newsroom-alerts-texas-expands-telemarketing-law-to-cover-text-messagesms-marketing-what-companies-need-to-know. The text of § 301.051 was not found in the stored material (searched 2026-12-04: "301.051 Sunday noon", "Texas Business and Commerce Code 301.051"; a stored index shows only "(a) This section does not…"). SB 140\'s official analyses (SB00140F, SB00140H) and fiscal note describe a "telephone call" definition, texts included, added to Chapter 302 (registration) and DTPA remedies for Chapters 304 and 305; none names Chapter 301, so that SB 140 brings texts under the § 301.051 hours is unconfirmed. Kept because it only narrows.',
       },
     ],
   },

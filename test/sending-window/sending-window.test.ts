@@ -167,7 +167,18 @@ describe('computeSendingWindow', () => {
 
     const result = sendAtOf({ now, timeZones: ['America/New_York'], state: 'PA' });
 
-    assert.equal(wallTime(new Date(result.sendAt), 'America/New_York'), '2027-03-27 08:00');
+    assert.equal(wallTime(new Date(result.sendAt), 'America/New_York'), '2027-03-27 09:00');
+  });
+
+  it('holds Pennsylvania to 09:00–19:00 and no Sundays (SB 992, encoded on the safe side)', () => {
+    const evening = new Date('2026-12-07T00:30:00Z'); // Sunday 19:30 EST
+    const sunday = new Date('2026-12-06T15:00:00Z'); // Sunday 10:00 EST
+
+    const afterSeven = sendAtOf({ now: evening, timeZones: ['America/New_York'], state: 'PA' });
+    const onSunday = sendAtOf({ now: sunday, timeZones: ['America/New_York'], state: 'PA' });
+
+    assert.equal(wallTime(new Date(afterSeven.sendAt), 'America/New_York'), '2026-12-07 09:00');
+    assert.equal(wallTime(new Date(onSunday.sendAt), 'America/New_York'), '2026-12-07 09:00');
   });
 
   it('refuses Mississippi on Sundays', () => {
