@@ -15,6 +15,9 @@ import { doNotContactRouter } from './api/do-not-contact';
 import { settingsRouter } from './api/settings';
 import { templatesRouter } from './api/templates';
 import { DoNotContactRepository } from './db/do-not-contact-repository';
+import { EventEndpointsRepository } from './db/event-endpoints-repository';
+import { eventEndpointsRouter } from './api/event-endpoints';
+import { PERMISSIVE_URL_POLICY, type EndpointUrlPolicy } from './events/endpoint-url';
 import { LeadSearchRepository } from './db/lead-search-repository';
 import { TemplatesRepository } from './db/templates-repository';
 import { leadsRouter } from './api/leads';
@@ -52,6 +55,8 @@ export interface AppDeps {
   temporalUiUrl?: string;
   /** Development only: /v1/codec/local decodes for a Web UI on this machine without a key (src/codec/codec-routes.ts). */
   isLocalUiCodecOpen?: boolean;
+  /** Where CRM event endpoints may point (src/events/endpoint-url.ts); tests and development allow any. */
+  eventEndpointUrlPolicy?: EndpointUrlPolicy;
   /** How long a STOP webhook waits for a text already at the provider before it answers 503 (default 5 s). */
   stopSettleTimeoutMs?: number;
 }
@@ -216,6 +221,15 @@ export function createApp(deps: AppDeps): Express {
   api.use('/settings', requireRole('admin', 'agent'), settingsRouter({ accounts, messages, client: deps.client }));
   api.use('/templates', requireRole('admin', 'agent'), templatesRouter({ templates }));
   api.use('/consent-events', requireRole('admin', 'agent'), consentEventsRouter({ messages }));
+  api.use(
+    '/event-endpoints',
+    requireRole('admin'),
+    eventEndpointsRouter({
+      endpoints: new EventEndpointsRepository(deps.knex),
+      client: deps.client,
+      urlPolicy: deps.eventEndpointUrlPolicy ?? PERMISSIVE_URL_POLICY,
+    }),
+  );
   app.use('/v1', api);
 
   // The console: a static page that calls /v1 with the signed-in user's own admin or agent key (src/console.ts).

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './api/rate-limits';
+import type { EndpointUrlPolicy } from './events/endpoint-url';
 import { parsePayloadEncryptionKeys, type PayloadEncryptionKey } from './codec/encryption-codec';
 import type { SignatureSecrets } from './vonage/webhook-signature';
 
@@ -66,6 +67,9 @@ const envSchema = z.object({
   SEND_RECONCILE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
   // Quiet hours are the law; `off` exists for test suites and the benchmark, which run at any hour of the day.
   QUIET_HOURS: z.enum(['enforce', 'off']).default('enforce'),
+  // CRM event endpoints on private or loopback addresses, refused in production unless this says otherwise
+  // (src/events/endpoint-url.ts).
+  EVENT_ENDPOINTS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   // The SDK turns 1 into 2 with a warning, so refuse it here rather than run with a value nobody set.
   WORKER_MAX_CACHED_WORKFLOWS: optionalString.pipe(
@@ -131,6 +135,8 @@ export interface Config {
   sendReconcileWindowMs: number;
   /** False only in tests and the benchmark (QUIET_HOURS=off): texts then go out at any hour. */
   isQuietHoursEnforced: boolean;
+  /** Where CRM event endpoints may point: strict (HTTPS, public addresses) in production (docs/events.md). */
+  eventEndpointUrlPolicy: EndpointUrlPolicy;
   /** host:port where the worker serves the Temporal SDK's Prometheus metrics; off when unset. */
   workerMetricsAddress?: string;
 }
@@ -248,6 +254,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnvironment()): Config {
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     sendReconcileWindowMs: e.SEND_RECONCILE_WINDOW_MS,
     isQuietHoursEnforced: e.QUIET_HOURS === 'enforce',
+    eventEndpointUrlPolicy: {
+      isStrict: e.NODE_ENV === 'production',
+      allowPrivate: e.EVENT_ENDPOINTS_ALLOW_PRIVATE === 'true',
+    },
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
   };
   return deepFreeze(config);

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { appOpenApi } from './app.openapi';
 import { consentEventsOpenApi } from './api/consent-events.openapi';
 import { doNotContactOpenApi } from './api/do-not-contact.openapi';
+import { eventEndpointsOpenApi } from './api/event-endpoints.openapi';
+import { EVENT_CATALOGUE } from './events/event-catalogue';
 import { leadsOpenApi } from './api/leads.openapi';
 import { messagesOpenApi } from './api/messages.openapi';
 import { recentMessagesOpenApi } from './api/recent-messages.openapi';
@@ -22,6 +24,7 @@ const ROUTERS: readonly RouterOpenApi[] = [
   consentEventsOpenApi,
   settingsOpenApi,
   templatesOpenApi,
+  eventEndpointsOpenApi,
   codecOpenApi,
   webhooksOpenApi,
   appOpenApi,
@@ -100,6 +103,17 @@ export interface OpenApiOperation {
   responses: Record<string, OpenApiResponse | OpenApiReference>;
 }
 
+/** One pushed event, as the receiving endpoint sees it. */
+export interface OpenApiWebhook {
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  parameters: { name: string; in: 'header'; required: true; description: string; schema: JsonSchema }[];
+  requestBody: { required: true; content: Record<string, OpenApiMediaType> };
+  responses: Record<string, OpenApiResponse>;
+}
+
 /** The HTTP methods the app uses. */
 export type HttpMethod = OperationSpec['method'];
 
@@ -109,6 +123,8 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
   tags: { name: string; description: string }[];
   paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>>;
+  /** What this service posts to a CRM's event endpoints (OpenAPI 3.1 webhooks), by event type. */
+  webhooks: Record<string, { post: OpenApiWebhook }>;
   components: {
     schemas: Record<string, JsonSchema>;
     responses: Record<string, OpenApiResponse>;
@@ -137,6 +153,7 @@ const TAGS = [
   { name: 'consent-events', description: 'The append-only consent ledger.' },
   { name: 'settings', description: 'A2P 10DLC status, account texts, hold limit and keywords.' },
   { name: 'templates', description: "The account's SMS Text templates." },
+  { name: 'events', description: 'Endpoints a CRM registers for pushed events, and their deliveries.' },
   { name: 'webhooks', description: 'Vonage Messages API callbacks, signed.' },
   { name: 'operations', description: 'Liveness, readiness and metrics.' },
   { name: 'documentation', description: 'This document.' },
@@ -224,6 +241,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     },
     tags: TAGS,
     paths,
+    webhooks: eventWebhooks(),
     components: {
       schemas: {
         ...componentSchemas(REQUEST_SCHEMAS, 'input'),
@@ -241,6 +259,59 @@ export function buildOpenApiDocument(): OpenApiDocument {
       },
     },
   };
+}
+
+/** The Standard Webhooks headers every delivery carries. */
+const WEBHOOK_HEADERS: OpenApiWebhook['parameters'] = [
+  {
+    name: 'webhook-id',
+    in: 'header',
+    required: true,
+    description: "The event's id (`msg_…`): the same on every retry and replay; dedupe on it.",
+    schema: { type: 'string' },
+  },
+  {
+    name: 'webhook-timestamp',
+    in: 'header',
+    required: true,
+    description: "This attempt's time, Unix seconds; refuse one far from your clock.",
+    schema: { type: 'string' },
+  },
+  {
+    name: 'webhook-signature',
+    in: 'header',
+    required: true,
+    description:
+      '`v1,<base64 HMAC-SHA256 of "id.timestamp.body" keyed with the secret>`, space separated, one per live secret ' +
+      '(two for 24 hours after a rotation). Verify with a Standard Webhooks library (npm `standardwebhooks`).',
+    schema: { type: 'string' },
+  },
+];
+
+/** The `webhooks` section: one entry per event type of the catalogue (src/events/event-catalogue.ts). */
+function eventWebhooks(): OpenApiDocument['webhooks'] {
+  return Object.fromEntries(
+    Object.entries(EVENT_CATALOGUE).map(([type, entry]) => [
+      type,
+      {
+        post: {
+          operationId: `event_${type.replaceAll('.', '_')}`,
+          summary: entry.summary,
+          description:
+            `${entry.description}\n\nPosted to each of the account's event endpoints, at least once, in order per ` +
+            'number. Answer any 2xx to acknowledge; anything else (or no answer within 10 s) is retried with backoff ' +
+            'for 25 hours.',
+          tags: ['events'],
+          parameters: WEBHOOK_HEADERS,
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: `${SCHEMA_REF_PREFIX}${entry.componentName}` } } },
+          },
+          responses: { '2XX': { description: 'acknowledged' } },
+        },
+      },
+    ]),
+  );
 }
 
 function toOperation(spec: OperationSpec, refTo: (schema: z.ZodType) => JsonSchema): OpenApiOperation {

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     // Production and tests keep decoding for operator keys; `make start` (development) serves its own Web UI.
     isLocalUiCodecOpen: config.nodeEnv === 'development',
     rateLimits: config.rateLimits,
+    eventEndpointUrlPolicy: config.eventEndpointUrlPolicy,
   });
   const server = createServer(app);
   answerClientErrors(server);

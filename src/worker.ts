@@ -4,7 +4,8 @@ import { EncryptionCodec } from './codec/encryption-codec';
 import { loadConfig } from './config';
 import { createKnex } from './db/knex';
 import { createLogger } from './logger';
-import { connectWorker } from './temporal';
+import { createEventDelivery } from './events/event-worker';
+import { connectClient, connectWorker } from './temporal';
 import { createWorker, MAX_CONCURRENT_ACTIVITIES, MAX_CONCURRENT_LOCAL_ACTIVITIES } from './worker-setup';
 import { temporalLoggerFor } from './worker-logging';
 
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   });
   logger.info({ sizeKb: Math.round(workflowBundle.code.length / 1024) }, 'workflow bundle built');
   const connection = await connectWorker(config.temporal);
+  // The event relay starts delivery workflows with a client of its own (src/events/event-relay.ts).
+  const client = await connectClient(config.temporal);
   try {
     const worker = await createWorker({
       workflowBundle,
@@ -58,11 +61,22 @@ async function main(): Promise<void> {
       },
       'worker started',
     );
-    // Worker.run() returns after SIGTERM/SIGINT once in-flight activities finished (or the grace time passed).
-    await worker.run();
+    const events = await createEventDelivery({
+      connection,
+      namespace: config.temporal.namespace,
+      client,
+      knex,
+      payloadCodec: new EncryptionCodec(config.temporal.payloadEncryptionKeys),
+      urlPolicy: config.eventEndpointUrlPolicy,
+      logger,
+      workflowBundle,
+    });
+    // Worker.run() returns after SIGTERM/SIGINT once in-flight activities finished (or the grace time passed); the
+    // Runtime shuts down every worker of the process on the signal.
+    await Promise.all([worker.run(), events.run()]);
     logger.info('worker stopped');
   } finally {
-    await connection.close();
+    await Promise.all([connection.close(), client.connection.close()]);
     await Promise.all([knex.destroy(), lockKnex.destroy()]);
   }
 }

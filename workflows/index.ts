@@ -1,1 +1,2 @@
 export { smsConsentWorkflow } from './sms-consent';
+export { eventDeliveryWorkflow } from './event-delivery';

@@ -16,6 +16,8 @@ import { createKnex } from '../../src/db/knex';
 import { createLogger } from '../../src/logger';
 import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
 import { type VonageOptions } from '../../src/vonage/sms-gateway';
+import { createEventDelivery, type EventDelivery } from '../../src/events/event-worker';
+import { PERMISSIVE_URL_POLICY } from '../../src/events/endpoint-url';
 import { createWorker } from '../../src/worker-setup';
 import { createTestDatabase, type TestDatabase } from './database';
 import { bundleConsentWorkflows, createTestEnvironment } from './temporal-cli';
@@ -182,6 +184,8 @@ export async function startSystem(
   const lockKnex = createKnex({ databaseUrl: db.url, poolMax: 16 });
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
+  let events: EventDelivery | undefined;
+  let eventsRun: Promise<void> | undefined;
   const children = new Set<ChildProcess>();
   const accounts = new AccountsRepository(db.knex);
 
@@ -228,13 +232,30 @@ export async function startSystem(
         planSend: options.isQuietHoursEnforced ? planSend : sendAtAnyHour,
       });
       workerRun = worker.run();
+      // Pushed events (docs/events.md): their own worker and the relay, as src/worker.ts runs them.
+      events = await createEventDelivery({
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        client,
+        knex: workerKnex,
+        payloadCodec,
+        urlPolicy: PERMISSIVE_URL_POLICY,
+        logger,
+        workflowBundle: bundle,
+        requestTimeoutMs: 5_000,
+        relayIdlePollMs: 100,
+      });
+      eventsRun = events.run();
     },
     async stopInProcessWorker() {
       if (!worker) return;
       worker.shutdown();
-      await workerRun;
+      events?.shutdown();
+      await Promise.all([workerRun, eventsRun]);
       worker = undefined;
       workerRun = undefined;
+      events = undefined;
+      eventsRun = undefined;
     },
     spawnWorker(spawnOptions = {}) {
       const root = spawnOptions.repoRoot ?? REPO_ROOT;

@@ -1,0 +1,55 @@
+import { lookup } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
+
+/*
+ * Where a CRM endpoint may point (docs/events.md). A service that posts to URLs its tenants choose must not become a
+ * way into the network it runs in (server-side request forgery): in production an endpoint must be HTTPS on a public
+ * address, checked when it is registered and again, after DNS, before every delivery, so a name that later
+ * resolves to 10.0.0.5 or 127.0.0.1 is refused too. EVENT_ENDPOINTS_ALLOW_PRIVATE=true lifts the address rule (a CRM
+ * on the same private network); development and tests allow any http(s) URL.
+ */
+
+export interface EndpointUrlPolicy {
+  /** Production: HTTPS only and public addresses only, unless `allowPrivate`. */
+  isStrict: boolean;
+  allowPrivate: boolean;
+}
+
+export const PERMISSIVE_URL_POLICY: EndpointUrlPolicy = { isStrict: false, allowPrivate: true };
+
+/** ipaddr.js's name for the ranges that are routable on the public internet. */
+const PUBLIC_RANGE = 'unicast';
+
+/** Why `url` may not be an endpoint under `policy`, or undefined when it may. Checks the URL's text only. */
+export function endpointUrlProblem(url: string, policy: EndpointUrlPolicy): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'url is not an absolute URL';
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'url must be http or https';
+  if (parsed.username || parsed.password) return 'url must not carry credentials';
+  if (!policy.isStrict) return undefined;
+  if (parsed.protocol !== 'https:') return 'url must be https in production';
+  if (policy.allowPrivate) return undefined;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'url must not point to this machine';
+  if (ipaddr.isValid(host) && !isPublicAddress(host)) return 'url must not point to a private or loopback address';
+  return undefined;
+}
+
+/** Why the endpoint's host, resolved now, may not be posted to; undefined when it may. */
+export async function resolvedAddressProblem(url: string, policy: EndpointUrlPolicy): Promise<string | undefined> {
+  const problem = endpointUrlProblem(url, policy);
+  if (problem || !policy.isStrict || policy.allowPrivate) return problem;
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const addresses = ipaddr.isValid(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+  const refused = addresses.find((address) => !isPublicAddress(address));
+  return refused ? `${host} resolves to a private or loopback address` : undefined;
+}
+
+function isPublicAddress(address: string): boolean {
+  const parsed = ipaddr.process(address);
+  return parsed.range() === PUBLIC_RANGE;
+}

@@ -1,0 +1,79 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { DeliveryBatch, EventEndpointsRepository } from '../db/event-endpoints-repository';
+import {
+  EVENT_DELIVERY_WORKFLOW_TYPE,
+  EVENT_TASK_QUEUE,
+  eventDeliveryWorkflowId,
+  eventsQueuedSignal,
+  type EventDeliveryWorkflow,
+} from '../../workflows/event-delivery.contract';
+
+/*
+ * The relay between the events the database records (crm_events, written in the transaction of each change) and
+ * the Temporal workflows that deliver them (workflows/event-delivery.ts). It is the outbox pattern's reader: it only
+ * hands events over; the retries, the backoff and the order are the delivery workflow's. Any number of relays may run
+ * (one per worker process): each step locks the events it takes and skips those another holds.
+ */
+
+/** Between steps while there is nothing to take; a step that found events is followed at once by the next. */
+const DEFAULT_IDLE_POLL_MS = 250;
+const BATCH_SIZE = 200;
+/** After a failed step (Postgres or Temporal down): the events stay undispatched and are taken again. */
+const ERROR_BACKOFF_MS = 2_000;
+
+/** Hands each batch to its (endpoint, number) workflow, starting it when it is not running. */
+export async function dispatchBatches(client: Client, batches: DeliveryBatch[]): Promise<void> {
+  await Promise.all(
+    batches.map((batch) =>
+      client.workflow.signalWithStart<EventDeliveryWorkflow, [{ eventIds: string[] }]>(EVENT_DELIVERY_WORKFLOW_TYPE, {
+        workflowId: eventDeliveryWorkflowId(batch.endpointId, batch.phoneKey),
+        taskQueue: EVENT_TASK_QUEUE,
+        args: [{ endpointId: batch.endpointId }],
+        signal: eventsQueuedSignal,
+        signalArgs: [{ eventIds: batch.eventIds }],
+      }),
+    ),
+  );
+}
+
+export interface EventRelay {
+  /** Resolves once the loop has stopped. */
+  stop(): Promise<void>;
+}
+
+export function startEventRelay(deps: {
+  repository: EventEndpointsRepository;
+  client: Client;
+  logger: Logger;
+  idlePollMs?: number;
+}): EventRelay {
+  let isStopping = false;
+  let wake: (() => void) | undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const loop = (async () => {
+    while (!isStopping) {
+      try {
+        const taken = await deps.repository.relayStep(BATCH_SIZE, (batches) => dispatchBatches(deps.client, batches));
+        if (taken === 0) await pause(deps.idlePollMs ?? DEFAULT_IDLE_POLL_MS);
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'event relay step failed; retrying');
+        await pause(ERROR_BACKOFF_MS);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      isStopping = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
