@@ -39,12 +39,30 @@ export function endpointUrlProblem(url: string, policy: EndpointUrlPolicy): stri
   return undefined;
 }
 
-/** Why the endpoint's host, resolved now, may not be posted to; undefined when it may. */
-export async function resolvedAddressProblem(url: string, policy: EndpointUrlPolicy): Promise<string | undefined> {
+/** Every address a host name resolves to. */
+export type ResolveHost = (host: string) => Promise<string[]>;
+
+const resolveWithSystem: ResolveHost = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+
+/**
+ * Why the endpoint's host, resolved now, may not be posted to; undefined when it may. A name that does not resolve
+ * is a problem too (the attempt fails and is retried). Every address must be public: a name with one public and one
+ * private address could be steered to the private one.
+ */
+export async function resolvedAddressProblem(
+  url: string,
+  policy: EndpointUrlPolicy,
+  resolve: ResolveHost = resolveWithSystem,
+): Promise<string | undefined> {
   const problem = endpointUrlProblem(url, policy);
   if (problem || !policy.isStrict || policy.allowPrivate) return problem;
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const addresses = ipaddr.isValid(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+  let addresses: string[];
+  try {
+    addresses = ipaddr.isValid(host) ? [host] : await resolve(host);
+  } catch (error) {
+    return `cannot resolve ${host}: ${(error as Error).message}`;
+  }
   const refused = addresses.find((address) => !isPublicAddress(address));
   return refused ? `${host} resolves to a private or loopback address` : undefined;
 }

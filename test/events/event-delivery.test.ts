@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { crmEventSchema } from '../../src/events/event-catalogue';
+import { phoneKeyOf } from '../../src/phone';
+import { eventDeliveryWorkflowId } from '../../workflows/event-delivery.contract';
 import { startEventReceiver, type EventReceiver } from '../support/event-receiver';
-import { apiOk, waitFor, type TestAccount, type TestSystem } from '../support/system';
+import { writeHistoryFile } from '../support/temporal-cli';
+import { apiOk, PHONE_HASH_KEY, waitFor, type TestAccount, type TestSystem } from '../support/system';
 import { startSystemPerFile } from '../support/system-per-file';
 
 /*
@@ -119,6 +122,11 @@ describe('events pushed to a CRM endpoint', () => {
     const healthy = await apiOk(system, 'GET', `/v1/event-endpoints/${endpoint.id}`, account.adminKey);
     assert.equal(healthy.health, 'healthy');
     assert.equal(healthy.failingSince, null);
+    const label = process.env.RECORD_EVENT_HISTORY;
+    if (label) {
+      const workflowId = eventDeliveryWorkflowId(endpoint.id, phoneKeyOf(phone, PHONE_HASH_KEY));
+      console.log(`wrote ${await writeHistoryFile(`event-delivery-retried.${label}`, system.env.address, workflowId)}`);
+    }
     await apiOk(system, 'DELETE', `/v1/event-endpoints/${endpoint.id}`, account.adminKey);
   });
 

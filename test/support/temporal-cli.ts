@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -47,4 +49,20 @@ export function bundleConsentWorkflows(): Promise<WorkflowBundle> {
     workflowsPath: require.resolve('../../workflows'),
     logger: new DefaultLogger('WARN'),
   });
+}
+
+/**
+ * Writes a workflow's history to test/workflows/histories/<name>.json for the replay test (test/workflows/replay.test.ts),
+ * never over an existing file: the old ones stand for executions a deploy must still replay.
+ */
+export async function writeHistoryFile(name: string, address: string, workflowId: string): Promise<string> {
+  // The CLI writes the canonical proto JSON that historyFromJSON reads back.
+  const { stdout } = await promisify(execFile)(
+    temporalCliPath(),
+    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const file = path.resolve(__dirname, '../workflows/histories', `${name}.json`);
+  await writeFile(file, stdout, { flag: 'wx' });
+  return `${file} (${(JSON.parse(stdout) as { events: unknown[] }).events.length} events)`;
 }

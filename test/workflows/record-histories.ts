@@ -11,12 +11,12 @@
  * The second form records only held-across-deploy.<label>.json: the previous code's worker holds a lead's text
  * behind its opt-in, then this code's worker takes over (a deploy) and handles the START, the release and a new
  * text, as a deploy does to every number still waiting for its reply.
+ *
+ * The event delivery workflow's history (an endpoint down, then up) is recorded by its end-to-end test instead:
+ *   RECORD_EVENT_HISTORY=<label> node --import tsx --test test/events/event-delivery.test.ts
  */
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { temporalCliPath } from '../support/temporal-cli';
+import { writeHistoryFile } from '../support/temporal-cli';
 import { phoneKeyOf } from '../../src/phone';
 import { smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
 import { PHONE_HASH_KEY, startSystem, waitFor } from '../support/system';
@@ -178,15 +178,7 @@ async function recordDeploy(label: string, previousCheckout: string): Promise<vo
 }
 
 async function writeHistory(name: string, address: string, workflowId: string): Promise<void> {
-  // The CLI writes the canonical proto JSON that historyFromJSON reads back.
-  const { stdout } = await promisify(execFile)(
-    temporalCliPath(),
-    ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  const file = path.join(__dirname, 'histories', `${name}.json`);
-  await writeFile(file, stdout, { flag: 'wx' });
-  console.log(`wrote ${file} (${(JSON.parse(stdout) as { events: unknown[] }).events.length} events)`);
+  console.log(`wrote ${await writeHistoryFile(name, address, workflowId)}`);
 }
 
 main().catch((error: unknown) => {
