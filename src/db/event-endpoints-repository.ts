@@ -358,6 +358,22 @@ export class EventEndpointsRepository {
       .update({ status });
   }
 
+  /**
+   * Forgets events older than `days` whose deliveries have all ended (their deliveries go with them). A delivery
+   * still pending (an endpoint retrying for 25 hours) keeps its event.
+   */
+  async deleteEventsOlderThan(days: number, limit = 5_000): Promise<number> {
+    const result = await this.knex.raw(
+      `delete from crm_events where id in (
+         select e.id from crm_events e
+          where e.occurred_at < now() - make_interval(days => ?) and e.dispatched_at is not null
+            and not exists (select 1 from event_deliveries d where d.event_id = e.id and d.status = 'pending')
+          order by e.id limit ?)`,
+      [days, limit],
+    );
+    return (result as { rowCount: number }).rowCount;
+  }
+
   private live(db: Knex, accountId: string, endpointId: string) {
     return db<EndpointRow>('event_endpoints').where({ account_id: accountId, id: endpointId }).whereNull('deleted_at');
   }

@@ -21,6 +21,12 @@ const DEFAULT_IDLE_POLL_MS = 250;
 const BATCH_SIZE = 200;
 /** After a failed step (Postgres or Temporal down): the events stay undispatched and are taken again. */
 const ERROR_BACKOFF_MS = 2_000;
+/**
+ * Events and their deliveries are kept this long, for the deliveries list and replay; then forgotten, unless a
+ * delivery is still pending. The consent ledger (consent_events) is the permanent record, not this.
+ */
+export const EVENT_RETENTION_DAYS = 30;
+const RETENTION_EVERY_MS = 3600_000;
 
 /** Hands each batch to its (endpoint, number) workflow, starting it when it is not running. */
 export async function dispatchBatches(client: Client, batches: DeliveryBatch[]): Promise<void> {
@@ -58,9 +64,15 @@ export function startEventRelay(deps: {
         resolve();
       };
     });
+  let nextRetentionAt = Date.now() + RETENTION_EVERY_MS;
   const loop = (async () => {
     while (!isStopping) {
       try {
+        if (Date.now() >= nextRetentionAt) {
+          nextRetentionAt = Date.now() + RETENTION_EVERY_MS;
+          const forgotten = await deps.repository.deleteEventsOlderThan(EVENT_RETENTION_DAYS);
+          if (forgotten > 0) deps.logger.info({ forgotten }, 'forgot events past their retention');
+        }
         const taken = await deps.repository.relayStep(BATCH_SIZE, (batches) => dispatchBatches(deps.client, batches));
         if (taken === 0) await pause(deps.idlePollMs ?? DEFAULT_IDLE_POLL_MS);
       } catch (error) {

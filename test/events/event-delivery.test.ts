@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { crmEventSchema } from '../../src/events/event-catalogue';
+import { EventEndpointsRepository } from '../../src/db/event-endpoints-repository';
+import { EVENT_RETENTION_DAYS } from '../../src/events/event-relay';
 import { phoneKeyOf } from '../../src/phone';
 import { eventDeliveryWorkflowId } from '../../workflows/event-delivery.contract';
 import { startEventReceiver, type EventReceiver } from '../support/event-receiver';
@@ -211,5 +213,20 @@ describe('events pushed to a CRM endpoint', () => {
       body: 'hi',
     });
     assert.deepEqual(await webhookIdsOf(system, lonely.accountId), []);
+  });
+
+  it('forgets events past their retention, except one whose delivery is still pending', async () => {
+    const ids = await webhookIdsOf(system, account.accountId);
+    assert.ok(ids.length >= 2, 'the first test left delivered events');
+    const knex = system.db.knex;
+    await knex('crm_events')
+      .where({ account_id: account.accountId })
+      .update({ occurred_at: knex.raw("now() - interval '31 days'") });
+    const kept = await knex('crm_events').where({ webhook_id: ids[0] }).first('id');
+    await knex('event_deliveries').where({ event_id: kept.id }).update({ status: 'pending' });
+
+    await new EventEndpointsRepository(knex).deleteEventsOlderThan(EVENT_RETENTION_DAYS);
+
+    assert.deepEqual(await webhookIdsOf(system, account.accountId), [ids[0]]);
   });
 });

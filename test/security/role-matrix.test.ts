@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { payloadToJSON } from '@temporalio/common/lib/proto-utils';
 import { OPERATIONS } from '../../src/openapi';
@@ -31,7 +31,19 @@ const TENANTS: Tenant[] = ['own', 'other'];
 /** Every row account A owns, in a stable order, to compare before and after the matrix. */
 async function snapshotOf(system: TestSystem, accountId: string) {
   const knex = system.db.knex;
-  const [account, apiKeys, leads, messages, events, doNotContact, templates, webhookEvents] = await Promise.all([
+  const [
+    account,
+    apiKeys,
+    leads,
+    messages,
+    events,
+    doNotContact,
+    templates,
+    webhookEvents,
+    eventEndpoints,
+    crmEvents,
+    eventDeliveries,
+  ] = await Promise.all([
     knex('accounts').where({ id: accountId }),
     knex('api_keys').where({ account_id: accountId }).orderBy('id'),
     knex('lead_consents').where({ account_id: accountId }).orderBy(['lead_id', 'phone']),
@@ -40,9 +52,30 @@ async function snapshotOf(system: TestSystem, accountId: string) {
     knex('do_not_contact').where({ account_id: accountId }).orderBy('phone'),
     knex('sms_templates').where({ account_id: accountId }).orderBy('id'),
     knex('webhook_events').where({ account_id: accountId }).orderBy(['kind', 'provider_message_id']),
+    // Whole rows, health columns included: A's endpoint is seeded once A's other rows have settled, so no event of
+    // A's is delivered (or retried) in the background and every column must stay put (see `before`).
+    knex('event_endpoints').where({ account_id: accountId }).orderBy('id'),
+    knex('crm_events').where({ account_id: accountId }).orderBy('id'),
+    knex('event_deliveries as d')
+      .join('event_endpoints as p', 'p.id', 'd.endpoint_id')
+      .where('p.account_id', accountId)
+      .orderBy(['d.endpoint_id', 'd.event_id'])
+      .select('d.*'),
   ]);
   return JSON.parse(
-    JSON.stringify({ account, apiKeys, leads, messages, events, doNotContact, templates, webhookEvents }),
+    JSON.stringify({
+      account,
+      apiKeys,
+      leads,
+      messages,
+      events,
+      doNotContact,
+      templates,
+      webhookEvents,
+      eventEndpoints,
+      crmEvents,
+      eventDeliveries,
+    }),
   ) as Record<string, unknown[]>;
 }
 
@@ -61,8 +94,29 @@ describe('role matrix', () => {
   /** The caller in every cell: its own resources for `own`, A's for `other`. */
   let b: TestAccount;
   const seeded = {
-    a: { leadId: 'lead-a-1', phone: '', templateId: '', templateName: 'a-reminder', dnc: [] as string[] },
-    b: { leadId: 'lead-b-1', phone: '', templateId: '', templateName: 'b-reminder', dnc: '' },
+    a: {
+      leadId: 'lead-a-1',
+      phone: '',
+      templateId: '',
+      templateName: 'a-reminder',
+      dnc: [] as string[],
+      endpointId: '',
+      endpointUrl: 'http://127.0.0.1:9/hooks/acme-a',
+      endpointSecret: '',
+      /** The `webhook-id` of A's one delivery, which ended `failed`: what a replay would send again. */
+      webhookId: '',
+    },
+    b: {
+      leadId: 'lead-b-1',
+      phone: '',
+      templateId: '',
+      templateName: 'b-reminder',
+      dnc: '',
+      endpointId: '',
+      endpointUrl: 'http://127.0.0.1:9/hooks/beta-b',
+      /** The latest secret of B's endpoint (the rotateEventEndpointSecret cells change it). */
+      endpointSecret: '',
+    },
   };
   const aIdempotencyKey = 'a-idempotency-1';
   const aHelpText = 'Acme A-HELP-MARKER: call 555-0100 for help. Msg & data rates may apply. Reply STOP to opt out.';
@@ -117,9 +171,14 @@ describe('role matrix', () => {
     seeded.b.dnc = system.newLeadPhone();
     await ok('POST', '/v1/do-not-contact', b.agentKey, { phone: seeded.b.dnc, source: 'web' });
 
+    // B: an endpoint for pushed events (nothing listens on port 9: B's deliveries fail and retry in the background).
+    const bEndpoint = await ok('POST', '/v1/event-endpoints', b.adminKey, { url: seeded.b.endpointUrl });
+    seeded.b.endpointId = bEndpoint.id;
+    seeded.b.endpointSecret = bEndpoint.secret;
+
     // A's texts settle (sent, then delivered by the sandbox's status callback) before the snapshot is taken.
     let previous = '';
-    before_ = await waitFor(
+    const settled = await waitFor(
       "account A's rows to settle",
       async () => {
         const snapshot = await snapshotOf(system, a.accountId);
@@ -134,11 +193,32 @@ describe('role matrix', () => {
       },
       60_000,
     );
+    assert.deepEqual([settled.eventEndpoints, settled.crmEvents], [[], []], 'A had no endpoint, so no events');
+
+    // A's endpoint is registered only now, after A's rows settled: events are recorded only while an account has a
+    // live endpoint, and nothing of A's changes from here on, so no event of A's is relayed and the delivery worker
+    // never touches A's endpoint (its health columns included). A's one delivery is written directly, already
+    // `failed` and dispatched: no workflow retries it, and only a replay could turn it back to `pending`.
+    const aEndpoint = await ok('POST', '/v1/event-endpoints', a.adminKey, {
+      url: seeded.a.endpointUrl,
+      description: 'A-ENDPOINT-MARKER',
+    });
+    seeded.a.endpointId = aEndpoint.id;
+    seeded.a.endpointSecret = aEndpoint.secret;
+    seeded.a.webhookId = await seedFailedDelivery(system, a.accountId, seeded.a.endpointId, seeded.a.phone);
+
+    before_ = await snapshotOf(system, a.accountId);
     aMessageIds = (before_.messages as { id: string }[]).map((m) => m.id);
     assert.ok(before_.messages!.length >= 4, 'A has texts in both directions');
     assert.ok(before_.events!.length >= 4, 'A has consent events');
     assert.equal(before_.doNotContact!.length, 4);
     assert.equal(before_.templates!.length, 1);
+    assert.equal(before_.eventEndpoints!.length, 1);
+    assert.deepEqual(
+      (before_.eventDeliveries as { status: string }[]).map((d) => d.status),
+      ['failed'],
+      'A has a failed delivery',
+    );
   });
 
   after(async () => {
@@ -548,6 +628,150 @@ describe('role matrix', () => {
       ],
       other: [notFound("A's template", async () => ({ params: { templateId: seeded.a.templateId } }))],
     },
+    // Event endpoints (admins only). `own` works on B's endpoints; `other` aims at A's, which must answer 404 as if it
+    // did not exist, and stay as it was (the snapshot holds A's endpoint, its event and its `failed` delivery).
+    listEventEndpoints: {
+      own: [
+        {
+          name: "B's endpoints",
+          request: async () => ({}),
+          expect: (answer) => {
+            assert.equal(answer.status, 200);
+            assert.ok(answer.body.endpoints.some((e: { id: string }) => e.id === seeded.b.endpointId));
+            assertNoSecret(answer);
+          },
+        },
+      ],
+      other: [
+        {
+          name: "looking for A's endpoint",
+          request: async () => ({}),
+          expect: (answer) => {
+            assert.equal(answer.status, 200);
+            assert.doesNotMatch(answer.text, new RegExp(`${seeded.a.endpointId}|A-ENDPOINT-MARKER`));
+            assertNoSecret(answer);
+          },
+        },
+      ],
+    },
+    createEventEndpoint: {
+      own: [
+        {
+          name: 'a new endpoint',
+          request: async () => ({ json: { url: `${seeded.b.endpointUrl}/${unique('new')}`, description: 'B probe' } }),
+          expect: (answer) => {
+            assert.equal(answer.status, 201);
+            assert.match(answer.body.secret, /^whsec_/);
+            assert.equal(answer.body.health, 'healthy');
+          },
+        },
+      ],
+      other: [
+        {
+          name: "A's URL",
+          request: async () => ({ json: { url: seeded.a.endpointUrl } }),
+          // URLs are not unique: B gets an endpoint of its own, never A's endpoint or A's secret.
+          expect: (answer) => {
+            assert.equal(answer.status, 201);
+            assert.notEqual(answer.body.id, seeded.a.endpointId);
+            assert.notEqual(answer.body.secret, seeded.a.endpointSecret);
+            assert.equal(answer.body.description, null);
+          },
+        },
+      ],
+    },
+    getEventEndpoint: {
+      own: [
+        {
+          name: "B's endpoint",
+          request: async () => ({ params: { endpointId: seeded.b.endpointId } }),
+          expect: (answer) => {
+            assert.deepEqual([answer.status, answer.body.id], [200, seeded.b.endpointId]);
+            assertNoSecret(answer);
+          },
+        },
+        endpointNotFound('an endpoint that does not exist', async () => ({ params: { endpointId: randomUUID() } })),
+      ],
+      other: [endpointNotFound("A's endpoint", async () => ({ params: { endpointId: seeded.a.endpointId } }))],
+    },
+    deleteEventEndpoint: {
+      own: [
+        {
+          name: 'an endpoint B just made',
+          request: async () => {
+            const created = await ok('POST', '/v1/event-endpoints', b.adminKey, { url: seeded.b.endpointUrl });
+            return { params: { endpointId: created.id } };
+          },
+          expect: (answer) => assert.equal(answer.status, 204),
+        },
+      ],
+      other: [endpointNotFound("A's endpoint", async () => ({ params: { endpointId: seeded.a.endpointId } }))],
+    },
+    rotateEventEndpointSecret: {
+      own: [
+        {
+          name: "B's endpoint",
+          request: async () => ({ params: { endpointId: seeded.b.endpointId } }),
+          expect: (answer) => {
+            assert.deepEqual([answer.status, answer.body.id], [200, seeded.b.endpointId]);
+            assert.match(answer.body.secret, /^whsec_/);
+            assert.notEqual(answer.body.secret, seeded.b.endpointSecret, 'a new secret');
+            seeded.b.endpointSecret = answer.body.secret;
+          },
+        },
+      ],
+      other: [endpointNotFound("A's endpoint", async () => ({ params: { endpointId: seeded.a.endpointId } }))],
+    },
+    listEventDeliveries: {
+      own: [
+        {
+          name: "B's endpoint",
+          request: async () => ({ params: { endpointId: seeded.b.endpointId }, query: { limit: '500' } }),
+          expect: (answer) => {
+            assert.equal(answer.status, 200);
+            assert.ok(Array.isArray(answer.body.deliveries));
+            assert.doesNotMatch(answer.text, new RegExp(seeded.a.webhookId));
+          },
+        },
+      ],
+      other: [
+        endpointNotFound("A's endpoint", async () => ({ params: { endpointId: seeded.a.endpointId } })),
+        endpointNotFound("A's failed deliveries", async () => ({
+          params: { endpointId: seeded.a.endpointId },
+          query: { status: 'failed' },
+        })),
+      ],
+    },
+    replayEventDeliveries: {
+      own: [
+        {
+          name: "B's failed deliveries",
+          request: async () => ({ params: { endpointId: seeded.b.endpointId }, json: {} }),
+          expect: (answer) => {
+            assert.equal(answer.status, 202);
+            assert.equal(typeof answer.body.replayed, 'number');
+          },
+        },
+      ],
+      other: [
+        endpointNotFound("A's failed deliveries", async () => ({
+          params: { endpointId: seeded.a.endpointId },
+          json: {},
+        })),
+        endpointNotFound("A's event, on A's endpoint", async () => ({
+          params: { endpointId: seeded.a.endpointId },
+          json: { webhookIds: [seeded.a.webhookId] },
+        })),
+        {
+          name: "A's event, on B's endpoint",
+          request: async () => ({
+            params: { endpointId: seeded.b.endpointId },
+            json: { webhookIds: [seeded.a.webhookId] },
+          }),
+          expect: (answer) => assert.deepEqual([answer.status, answer.body], [202, { replayed: 0 }]),
+        },
+      ],
+    },
   };
 
   const apiOperations = OPERATIONS.filter((operation) => operation.access.kind === 'apiKey');
@@ -651,6 +875,58 @@ function noLeads(name: string, q: string | (() => string)): Case {
 /** Another account's resource: answered 404, as if it did not exist. */
 function notFound(name: string, request: Case['request']): Case {
   return { name, request, expect: (answer) => assert.equal(answer.status, 404) };
+}
+
+/** An event endpoint the caller does not have: 404, with nothing of A's endpoint in the answer. */
+function endpointNotFound(name: string, request: Case['request']): Case {
+  return {
+    name,
+    request,
+    expect: (answer) => {
+      assert.deepEqual([answer.status, answer.body.error], [404, 'not_found']);
+      assert.doesNotMatch(answer.text, /whsec_|A-ENDPOINT-MARKER|acme-a/);
+    },
+  };
+}
+
+/** A secret is shown only by the answers that create or rotate it: never in a GET. */
+function assertNoSecret(answer: Answer): void {
+  const endpoints: object[] = answer.body.endpoints ?? [answer.body];
+  for (const endpoint of endpoints) assert.ok(!('secret' in endpoint), `a secret in a GET answer: ${answer.text}`);
+  assert.doesNotMatch(answer.text, /whsec_/);
+}
+
+/**
+ * Writes one event of A's and its delivery to A's endpoint, ended `failed` (as after 25 hours of retries) and already
+ * dispatched, so neither the relay nor a delivery workflow ever picks it up. Returns the event's `webhook-id`.
+ */
+async function seedFailedDelivery(
+  system: TestSystem,
+  accountId: string,
+  endpointId: string,
+  phone: string,
+): Promise<string> {
+  const knex = system.db.knex;
+  const webhookId = `msg_${randomBytes(16).toString('hex')}`;
+  const [event] = await knex('crm_events')
+    .insert({
+      webhook_id: webhookId,
+      account_id: accountId,
+      phone_key: phoneKeyOf(phone, PHONE_HASH_KEY),
+      type: 'do_not_contact.changed',
+      data: { phone, change: 'added', source: 'web' },
+      dispatched_at: knex.fn.now(),
+    })
+    .returning('id');
+  await knex('event_deliveries').insert({
+    endpoint_id: endpointId,
+    event_id: event.id,
+    status: 'failed',
+    attempts: 3,
+    last_attempt_at: knex.fn.now(),
+    last_error: 'connect ECONNREFUSED 127.0.0.1:9',
+  });
+  return webhookId;
 }
 
 function sameForBothTenants(testCase: Case): Record<Tenant, Case[]> {
