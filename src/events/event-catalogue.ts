@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConsentEventSource, OutboundKind } from '../../activities';
-import type { DoNotContactSource, LeadOptInStatus, MessageStatus } from '../../workflows/sms-consent.contract';
+import type { MessageStatus } from '../../workflows/sms-consent.contract';
+import { doNotContactSource, enumOf, leadOptInStatus } from '../openapi/response-schemas';
 import type { DeliveryStatus, EventDelivery, EventEndpoint } from '../db/event-endpoints-repository';
 
 /*
@@ -10,29 +11,9 @@ import type { DeliveryStatus, EventDelivery, EventEndpoint } from '../db/event-e
  * test/events/event-delivery.test.ts checks by parsing every event it receives.
  */
 
-const enumOf = <T extends string>(values: Record<T, true>) => z.enum(Object.keys(values) as [T, ...T[]]);
-
-const optInStatus = enumOf<LeadOptInStatus>({ not_sent: true, sent: true, accepted: true, rejected: true });
-const consentSource = enumOf<ConsentEventSource>({
-  sms: true,
-  phone_call: true,
-  email: true,
-  web: true,
-  operator: true,
-  carrier: true,
-  import: true,
-  api: true,
-  system: true,
-});
-const listSource = enumOf<DoNotContactSource>({
-  sms: true,
-  phone_call: true,
-  email: true,
-  web: true,
-  operator: true,
-  carrier: true,
-  import: true,
-});
+const optInStatus = leadOptInStatus;
+const listSource = doNotContactSource;
+const consentSource = z.enum([...doNotContactSource.options, 'api', 'system'] satisfies ConsentEventSource[]);
 const outboundKind = enumOf<OutboundKind>({
   lead: true,
   opt_in: true,

@@ -17,9 +17,10 @@ import { IGNORED_REASONS } from '../webhooks/vonage-payloads';
  * silently leaving the document behind.
  */
 
-const enumOf = <T extends string>(values: Record<T, true>) => z.enum(Object.keys(values) as [T, ...T[]]);
+/** A zod enum of exactly the union's values: a value added to the union breaks the build until it is listed. */
+export const enumOf = <T extends string>(values: Record<T, true>) => z.enum(Object.keys(values) as [T, ...T[]]);
 
-const leadOptInStatus = enumOf<LeadOptInStatus>({ not_sent: true, sent: true, accepted: true, rejected: true });
+export const leadOptInStatus = enumOf<LeadOptInStatus>({ not_sent: true, sent: true, accepted: true, rejected: true });
 const messageStatus = enumOf<MessageStatus>({
   queued: true,
   held: true,
@@ -49,7 +50,7 @@ const failureReason = enumOf<FailureReason>({
   outside_sending_window: true,
   no_sending_window: true,
 });
-const doNotContactSource = enumOf<DoNotContactSource>({
+export const doNotContactSource = enumOf<DoNotContactSource>({
   sms: true,
   phone_call: true,
   email: true,
