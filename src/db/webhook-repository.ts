@@ -115,6 +115,15 @@ export class WebhookRepository {
   async recordStatus(
     record: StatusRecord,
   ): Promise<{ matched: boolean; carrierOptOut?: { phone: string; phoneKey: string } }> {
+    // Most receipts move nothing (`submitted` after our own `sent`, a second `delivered`): one plain read answers
+    // them, with no transaction and no row lock. Statuses only move forward, so a receipt that moves nothing now
+    // cannot move anything later. A carrier opt-out always takes the full path, whatever the text's status.
+    if (!(record.status === 'rejected' && isCarrierOptOut(record.error))) {
+      const current = await this.knex('messages')
+        .where({ account_id: record.accountId, direction: 'outbound', provider_message_id: record.providerMessageId })
+        .first('status');
+      if (current && nextStatus(current.status, record.status) === undefined) return { matched: true };
+    }
     return this.knex.transaction(async (trx) => {
       const query = trx('messages')
         .where({ account_id: record.accountId, direction: 'outbound' })

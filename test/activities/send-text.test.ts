@@ -351,6 +351,35 @@ describe('messaging activities', () => {
       assert.equal(row.provider_message_id, taken!.messageUuid);
     });
 
+    it('answers a receipt that moves nothing without writing, and applies one that moves the text forward', async () => {
+      const number = await newNumber();
+      const input = sendInput(number, 'opt_in');
+      const result = await runActivity(activitiesWith().sendText, input);
+      const receipt = (status: 'submitted' | 'delivered') =>
+        webhooks.recordStatus({
+          accountId: number.accountId,
+          providerMessageId: result.providerMessageId!,
+          status,
+          timestamp: new Date().toISOString(),
+        });
+      const sent = await messageRow(input.messageId);
+
+      const submitted = await receipt('submitted');
+      const afterSubmitted = await messageRow(input.messageId);
+      const delivered = await receipt('delivered');
+      const afterDelivered = await messageRow(input.messageId);
+      const again = await receipt('delivered');
+      const afterAgain = await messageRow(input.messageId);
+
+      assert.equal(sent.status, 'sent');
+      assert.equal(submitted.matched, true);
+      assert.deepEqual(afterSubmitted, sent, 'a submitted after sent writes nothing, not even updated_at');
+      assert.equal(delivered.matched, true);
+      assert.equal(afterDelivered.status, 'delivered');
+      assert.equal(again.matched, true);
+      assert.deepEqual(afterAgain, afterDelivered);
+    });
+
     it('fails with send_outcome_unknown and never resends when a sending row is older than the reconcile window', async () => {
       const number = await newNumber();
       const input = sendInput(number, 'opt_in');
