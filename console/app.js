@@ -1,7 +1,8 @@
-// The console's entry point: sign-in, the role of the key, the banners and the hash routes of the four views.
+// The console's entry point: sign-in, the role of the key, the banners and the hash routes of the five views.
 import { api, ApiError, forgetKey, setUnauthorizedHandler, storedKey, storeKey } from './api.js';
 import { field, h, replace, showError } from './dom.js';
 import { renderDoNotContact } from './do-not-contact-view.js';
+import { renderEventEndpoints } from './event-endpoints-view.js';
 import { renderLead } from './lead-view.js';
 import { renderMessages } from './messages-view.js';
 import { renderSettings } from './settings-view.js';
@@ -24,6 +25,7 @@ const VIEWS = {
   messages: { title: 'Messaging Center', render: renderMessages },
   leads: { title: 'Lead details', render: renderLead },
   'do-not-contact': { title: 'Do Not Contact', render: renderDoNotContact },
+  'event-endpoints': { title: 'Event endpoints', render: renderEventEndpoints },
   settings: { title: 'Settings', render: renderSettings },
 };
 
@@ -137,6 +139,10 @@ async function start(moveFocus = false) {
   nav.hidden = false;
   session.hidden = false;
   roleLabel.textContent = identity.role === 'admin' ? 'Admin' : 'Agent';
+  // Links to admin-only views (index.html marks them): an agent's key would only be refused there.
+  for (const item of nav.querySelectorAll('[data-admin-only]')) {
+    /** @type {HTMLElement} */ (item).hidden = identity.role !== 'admin';
+  }
   replace(banners);
   if (identity.a2pStatus !== null && identity.a2pStatus !== 'verified') showA2pBanner(identity.a2pStatus);
   await route(moveFocus);

@@ -93,8 +93,8 @@ export function badge(text, status) {
 
 /** @param {string} status */
 function toneOf(status) {
-  if (['delivered', 'accepted', 'verified', 'received'].includes(status)) return 'good';
-  if (['failed', 'blocked', 'rejected', 'not_sent', 'expired', 'cancelled', 'unverified'].includes(status)) {
+  if (['delivered', 'accepted', 'verified', 'received', 'healthy'].includes(status)) return 'good';
+  if (['failed', 'blocked', 'rejected', 'not_sent', 'expired', 'cancelled', 'unverified', 'failing'].includes(status)) {
     return 'bad';
   }
   if (['held', 'scheduled', 'queued', 'sending', 'pending'].includes(status)) return 'wait';

@@ -20,6 +20,13 @@ export const KIND_LABELS = /** @type {Record<string, string>} */ ({
   inbound: 'Reply',
 });
 
+/** What each pushed event is about, by its `type` (src/events/event-catalogue.ts). */
+export const EVENT_TYPE_LABELS = /** @type {Record<string, string>} */ ({
+  'lead.consent.changed': "A lead's opt-in status changed",
+  'message.status.changed': 'A text changed status',
+  'do_not_contact.changed': 'The Do Not Contact list changed',
+});
+
 /** Why a text did not go out, in words. */
 export const REASON_LABELS = /** @type {Record<string, string>} */ ({
   a2p_not_verified: 'the account is not A2P 10DLC verified',

@@ -22,6 +22,8 @@ export const CONSOLE_ASSETS = {
   'lead-search.js': 'text/javascript; charset=utf-8',
   'do-not-contact-view.js': 'text/javascript; charset=utf-8',
   'do-not-contact-search.js': 'text/javascript; charset=utf-8',
+  'event-endpoints-view.js': 'text/javascript; charset=utf-8',
+  'event-deliveries.js': 'text/javascript; charset=utf-8',
 } as const;
 
 /** The `:asset` path parameter of GET /console/{asset}. */
