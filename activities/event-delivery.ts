@@ -1,5 +1,6 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { Webhook } from 'standardwebhooks';
+import { fetch, type Dispatcher } from 'undici';
 
 /*
  * One attempt to deliver one event to one CRM endpoint (docs/events.md), signed per the Standard Webhooks
@@ -10,6 +11,10 @@ import { Webhook } from 'standardwebhooks';
 
 /** What the activity needs of Postgres; implemented by src/db/event-endpoints-repository.ts. */
 export interface EventDeliveryStore {
+  /**
+   * The delivery as committed: waits for a relay or a replay still holding the event or the delivery. `missing`
+   * when the endpoint is live but the delivery does not exist (a relay that rolled back; it will be relayed again).
+   */
   deliveryWork(
     endpointId: string,
     eventId: string,
@@ -22,7 +27,8 @@ export interface EventDeliveryStore {
         webhookId: string;
         body: string;
       }
-    | undefined
+    | 'endpoint_gone'
+    | 'missing'
   >;
   recordAttempt(
     endpointId: string,
@@ -38,6 +44,8 @@ export interface EventDeliveryDeps {
   destinationProblem: (url: string) => Promise<string | undefined>;
   /** One request's limit; the endpoint must answer within it. */
   timeoutMs?: number;
+  /** The HTTP agent (src/events/endpoint-url.ts deliveryAgent: it checks every address it connects to). */
+  dispatcher?: Dispatcher;
 }
 
 export interface DeliveryRef {
@@ -56,7 +64,9 @@ export function createEventDeliveryActivities(deps: EventDeliveryDeps) {
     /** Posts the event; resolves on a 2xx, throws (so Temporal retries) on anything else. */
     async deliverEvent(ref: DeliveryRef): Promise<DeliveryOutcome> {
       const work = await deps.store.deliveryWork(ref.endpointId, ref.eventId);
-      if (!work || work.isEndpointDeleted) return 'endpoint_deleted';
+      if (work === 'endpoint_gone' || (work !== 'missing' && work.isEndpointDeleted)) return 'endpoint_deleted';
+      // Never read as "nothing to do": the event is relayed again and its delivery row appears; retrying waits for it.
+      if (work === 'missing') throw ApplicationFailure.retryable('the delivery is not recorded yet', 'DeliveryMissing');
       // A replay sets the delivery back to pending before it signals; anything else already acknowledged is done.
       if (work.status === 'delivered') return 'already_delivered';
       const problem = await deps.destinationProblem(work.url);
@@ -84,6 +94,7 @@ export function createEventDeliveryActivities(deps: EventDeliveryDeps) {
           // A redirect is not followed: it could lead anywhere, past the address check.
           redirect: 'manual',
           signal: AbortSignal.timeout(timeoutMs),
+          ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
         });
         status = response.status;
         await response.body?.cancel().catch(() => undefined);

@@ -29,12 +29,12 @@ export function deliveriesSection(endpoint, onReplayed) {
     status.textContent = '';
     button.disabled = true;
     try {
-      const { replayed } = await api(
+      const { replayed, remaining } = await api(
         'POST',
         `/v1/event-endpoints/${encodeURIComponent(endpoint.id)}/replay`,
         webhookIds ? { webhookIds } : {},
       );
-      status.textContent = replayMessage(replayed, webhookIds);
+      status.textContent = replayMessage(replayed, remaining, webhookIds);
       onReplayed();
     } catch (failure) {
       showError(error, failure);
@@ -145,14 +145,16 @@ function lastAnswer(delivery) {
 
 /**
  * @param {number} replayed
+ * @param {number} remaining failed deliveries a replay call left for the next one (it takes 1,000 at a time)
  * @param {string[]} [webhookIds]
  */
-function replayMessage(replayed, webhookIds) {
+function replayMessage(replayed, remaining, webhookIds) {
   if (webhookIds) {
     return replayed > 0 ? `Event ${webhookIds.join(', ')} is queued again.` : 'That event is no longer here to replay.';
   }
   if (replayed === 0) {
     return 'No failed deliveries to replay. Pending ones are still being retried on their own.';
   }
-  return `${replayed === 1 ? '1 failed delivery is' : `${replayed} failed deliveries are`} queued again.`;
+  const queued = `${replayed === 1 ? '1 failed delivery is' : `${replayed} failed deliveries are`} queued again.`;
+  return remaining > 0 ? `${queued} ${remaining} more failed: replay again for the next ones.` : queued;
 }

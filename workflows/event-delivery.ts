@@ -37,10 +37,16 @@ const IDLE_TIMEOUT = '5 minutes';
 /** Events per run before continue-as-new keeps the history short. */
 const EVENTS_PER_RUN = 200;
 
+/** Event ids are bigint sequence numbers as strings: compared as numbers, "10" comes after "9". */
+const byEventId = (a: string, b: string): number => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+
 export async function eventDeliveryWorkflow(input: EventDeliveryInput): Promise<void> {
+  /** Events waiting, oldest first whichever signal brought them (a replay brings old ones late). */
   const queue: string[] = [...(input.eventIds ?? [])];
+  let inFlight: string | undefined;
   setHandler(eventsQueuedSignal, ({ eventIds }) => {
-    for (const id of eventIds) if (!queue.includes(id)) queue.push(id);
+    for (const id of eventIds) if (id !== inFlight && !queue.includes(id)) queue.push(id);
+    queue.sort(byEventId);
   });
 
   let delivered = 0;
@@ -48,7 +54,8 @@ export async function eventDeliveryWorkflow(input: EventDeliveryInput): Promise<
     await condition(() => queue.length > 0, IDLE_TIMEOUT);
     // Checked again rather than trusting the timeout: a signal handled in the same activation as the timer counts.
     if (queue.length === 0) return;
-    const eventId = queue[0]!;
+    const eventId = queue.shift()!;
+    inFlight = eventId;
     try {
       const outcome = await deliverEvent({ endpointId: input.endpointId, eventId });
       if (outcome === 'endpoint_deleted') {
@@ -58,9 +65,11 @@ export async function eventDeliveryWorkflow(input: EventDeliveryInput): Promise<
       if (!(error instanceof ActivityFailure)) throw error;
       await finishDelivery({ endpointId: input.endpointId, eventId, status: 'failed' });
     }
-    queue.shift();
+    inFlight = undefined;
     delivered += 1;
-    if (queue.length > 0 && (delivered >= EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested)) {
+    // Whether or not events wait: a number whose events keep arriving just under the idle timeout apart would
+    // otherwise grow one history without end.
+    if (delivered >= EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof eventDeliveryWorkflow>({ endpointId: input.endpointId, eventIds: queue });
     }
   }

@@ -140,8 +140,9 @@ export const eventEndpointsOpenApi: RouterOpenApi = {
       operationId: 'replayEventDeliveries',
       summary: 'Deliver events again',
       description:
-        'Without `webhookIds`: every delivery that ended `failed`. With them: those events, whatever their state. ' +
-        'Each goes out again with its own `webhook-id`, in order per number.',
+        'Without `webhookIds`: the oldest 1,000 deliveries that ended `failed` (`remaining` says how many are left ' +
+        'for the next call). With them: those events, whatever their state. Each goes out again with its own ' +
+        '`webhook-id`, in order per number among the events still waiting.',
       tag: 'events',
       access: admin,
       pathParams: endpointIdParam,

@@ -88,10 +88,10 @@ export function eventEndpointsRouter(deps: {
     const accountId = principalOf(res).accountId;
     const endpointId = parseId(req.params.endpointId);
     if (!(await deps.endpoints.find(accountId, endpointId))) throw notFound();
-    const replayed = await deps.endpoints.replay(accountId, endpointId, parsed.data.webhookIds, (batches) =>
+    const result = await deps.endpoints.replay(accountId, endpointId, parsed.data.webhookIds, (batches) =>
       dispatchBatches(deps.client, batches),
     );
-    res.status(202).json({ replayed });
+    res.status(202).json(result);
   });
   return router;
 }

@@ -12,6 +12,10 @@ import type { Knex } from 'knex';
 export const PREVIOUS_SECRET_GRACE_MS = 24 * 3600 * 1000;
 /** After this many failed attempts in a row an endpoint is marked failing; its next 2xx clears it. */
 export const FAILING_AFTER_ATTEMPTS = 3;
+/** Deliveries one replay call sends again; the answer says how many failed ones remain for the next call. */
+export const REPLAY_LIMIT = 1_000;
+/** Any number, the same in every process: whoever holds this transaction lock is the one relay taking events. */
+const RELAY_LOCK = 7_305_201;
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
 export type EndpointHealth = 'healthy' | 'failing';
@@ -201,16 +205,16 @@ export class EventEndpointsRepository {
   }
 
   /**
-   * Marks deliveries to send again (the failed ones, or those named by webhook ID whatever their state) and hands
-   * their batches to `dispatch` inside the same transaction: if dispatching fails nothing is marked, and the admin can
-   * ask again. Returns how many were replayed.
+   * Marks deliveries to send again (the oldest REPLAY_LIMIT failed ones, or those named by webhook ID whatever their
+   * state) and hands their batches to `dispatch` inside the same transaction: if dispatching fails nothing is marked,
+   * and the admin can ask again. Returns how many were replayed and how many failed ones remain.
    */
   async replay(
     accountId: string,
     endpointId: string,
     webhookIds: string[] | undefined,
     dispatch: (batches: DeliveryBatch[]) => Promise<void>,
-  ): Promise<number> {
+  ): Promise<{ replayed: number; remaining: number }> {
     return this.knex.transaction(async (trx) => {
       const rows: { event_id: string; phone_key: string }[] = await trx('event_deliveries as d')
         .join('event_endpoints as p', 'p.id', 'd.endpoint_id')
@@ -222,9 +226,18 @@ export class EventEndpointsRepository {
           else q.where('d.status', 'failed');
         })
         .orderBy('d.event_id')
+        .limit(REPLAY_LIMIT)
         .forUpdate()
         .select('d.event_id', 'e.phone_key');
-      if (rows.length === 0) return 0;
+      const remainingFailed = async () =>
+        Number(
+          (
+            await trx('event_deliveries')
+              .where({ endpoint_id: endpointId, status: 'failed' })
+              .count<{ count: string }[]>('* as count')
+          )[0]!.count,
+        );
+      if (rows.length === 0) return { replayed: 0, remaining: await remainingFailed() };
       await trx('event_deliveries')
         .where({ endpoint_id: endpointId })
         .whereIn(
@@ -235,18 +248,21 @@ export class EventEndpointsRepository {
       await dispatch(
         groupBatches(rows.map((r) => ({ endpointId, eventId: String(r.event_id), phoneKey: r.phone_key }))),
       );
-      return rows.length;
+      return { replayed: rows.length, remaining: await remainingFailed() };
     });
   }
 
   /**
-   * The relay's step: takes up to `limit` events not yet dispatched (skipping those another relay holds), creates a
+   * The relay's step, unless another relay is in its own: takes up to `limit` events not yet dispatched, creates a
    * delivery for each live endpoint of the event's account, hands the batches to `dispatch`, and marks the events
    * dispatched, all in one transaction. If `dispatch` throws, nothing is marked and the next step tries again (the
    * delivery workflow ignores an event it already has). Returns how many events it took.
    */
   async relayStep(limit: number, dispatch: (batches: DeliveryBatch[]) => Promise<void>): Promise<number> {
     return this.knex.transaction(async (trx) => {
+      // One relay at a time: two taking different events of one number at once could signal them out of order.
+      const [{ locked }] = (await trx.raw('select pg_try_advisory_xact_lock(?) as locked', [RELAY_LOCK])).rows;
+      if (!locked) return 0;
       const events: { id: string; account_id: string; phone_key: string }[] = await trx('crm_events')
         .whereNull('dispatched_at')
         .orderBy('id')
@@ -285,37 +301,53 @@ export class EventEndpointsRepository {
     });
   }
 
-  /** What one delivery attempt needs, or undefined when the delivery no longer exists. */
-  async deliveryWork(endpointId: string, eventId: string, now = new Date()): Promise<DeliveryWork | undefined> {
-    const row = await this.knex('event_deliveries as d')
-      .join('event_endpoints as p', 'p.id', 'd.endpoint_id')
-      .join('crm_events as e', 'e.id', 'd.event_id')
-      .where({ 'd.endpoint_id': endpointId, 'd.event_id': eventId })
-      .first(
-        'p.url',
-        'p.secret',
-        'p.previous_secret',
-        'p.previous_secret_expires_at',
-        'p.deleted_at',
-        'd.status',
-        'e.webhook_id',
-        'e.type',
-        'e.occurred_at',
-        'e.data',
-      );
-    if (!row) return undefined;
-    const secrets = [row.secret as string];
-    if (row.previous_secret && row.previous_secret_expires_at && new Date(row.previous_secret_expires_at) > now) {
-      secrets.push(row.previous_secret as string);
-    }
-    return {
-      url: row.url,
-      secrets,
-      isEndpointDeleted: row.deleted_at !== null,
-      status: row.status,
-      webhookId: row.webhook_id,
-      body: JSON.stringify({ type: row.type, timestamp: iso(row.occurred_at), data: row.data }),
-    };
+  /**
+   * What one delivery attempt needs, as committed. The relay and a replay signal the delivery workflow before they
+   * commit, so an attempt can start while they still hold the event (relay) or the delivery (replay): the share
+   * locks below wait for them, and the rows are then read as they committed. `missing`: the endpoint is live but the
+   * delivery row does not exist (its relay rolled back; the event is taken again). `endpoint_gone`: deleted.
+   */
+  async deliveryWork(
+    endpointId: string,
+    eventId: string,
+    now = new Date(),
+  ): Promise<DeliveryWork | 'missing' | 'endpoint_gone'> {
+    return this.knex.transaction(async (trx) => {
+      await trx('crm_events').where({ id: eventId }).forShare().first('id');
+      const row = await trx('event_deliveries as d')
+        .join('event_endpoints as p', 'p.id', 'd.endpoint_id')
+        .join('crm_events as e', 'e.id', 'd.event_id')
+        .where({ 'd.endpoint_id': endpointId, 'd.event_id': eventId })
+        .forShare('d')
+        .first(
+          'p.url',
+          'p.secret',
+          'p.previous_secret',
+          'p.previous_secret_expires_at',
+          'p.deleted_at',
+          'd.status',
+          'e.webhook_id',
+          'e.type',
+          'e.occurred_at',
+          'e.data',
+        );
+      if (!row) {
+        const endpoint = await trx('event_endpoints').where({ id: endpointId }).first('deleted_at');
+        return endpoint && endpoint.deleted_at === null ? 'missing' : 'endpoint_gone';
+      }
+      const secrets = [row.secret as string];
+      if (row.previous_secret && row.previous_secret_expires_at && new Date(row.previous_secret_expires_at) > now) {
+        secrets.push(row.previous_secret as string);
+      }
+      return {
+        url: row.url,
+        secrets,
+        isEndpointDeleted: row.deleted_at !== null,
+        status: row.status,
+        webhookId: row.webhook_id,
+        body: JSON.stringify({ type: row.type, timestamp: iso(row.occurred_at), data: row.data }),
+      };
+    });
   }
 
   /** Records one attempt's answer on the delivery and the endpoint's health. */
@@ -363,6 +395,15 @@ export class EventEndpointsRepository {
    * still pending (an endpoint retrying for 25 hours) keeps its event.
    */
   async deleteEventsOlderThan(days: number, limit = 5_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.deleteOldEventsOnce(days, limit);
+      total += deleted;
+      if (deleted < limit) return total;
+    }
+  }
+
+  private async deleteOldEventsOnce(days: number, limit: number): Promise<number> {
     const result = await this.knex.raw(
       `delete from crm_events where id in (
          select e.id from crm_events e

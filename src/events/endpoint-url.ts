@@ -1,5 +1,7 @@
+import { lookup as lookupCallback, type LookupAddress, type LookupOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
+import { Agent } from 'undici';
 
 /*
  * Where a CRM endpoint may point (docs/events.md). A service that posts to URLs its tenants choose must not become a
@@ -69,5 +71,45 @@ export async function resolvedAddressProblem(
 
 function isPublicAddress(address: string): boolean {
   const parsed = ipaddr.process(address);
+  // IPv4-compatible IPv6 (::/96, e.g. ::7f00:1 for 127.0.0.1) is deprecated and reaches IPv4 hosts on some stacks;
+  // ipaddr.js calls it unicast, so it is refused here by its first 96 bits.
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0)) return false;
   return parsed.range() === PUBLIC_RANGE;
+}
+
+/** The resolver a connection uses, as node:net calls it (`all` set or not). */
+type Lookup = (
+  hostname: string,
+  options: LookupOptions,
+  callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+) => void;
+
+/**
+ * A resolver for delivery connections that refuses private and loopback addresses. The check before a delivery
+ * (resolvedAddressProblem) resolves the name once and the connection would resolve it again: a name with a short TTL
+ * could answer a public address to the first and 169.254.169.254 to the second (DNS rebinding). Checking inside
+ * the connection's own lookup closes that gap: the address checked is the address connected to.
+ */
+export function guardedLookup(resolve: Lookup = lookupCallback as unknown as Lookup): Lookup {
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (error, found) => {
+      if (error) return callback(error, []);
+      const addresses = found as LookupAddress[];
+      const refused = addresses.find((entry) => !isPublicAddress(entry.address));
+      if (refused || addresses.length === 0) {
+        return callback(new Error(`${hostname} resolves to a private or loopback address`), []);
+      }
+      if (options.all) return callback(null, addresses);
+      return callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+}
+
+/**
+ * The HTTP agent deliveries go through: under the strict policy its connections resolve with guardedLookup. One
+ * per worker process; its pool keeps connections to CRM endpoints alive between deliveries.
+ */
+export function deliveryAgent(policy: EndpointUrlPolicy): Agent {
+  const isGuarded = policy.isStrict && !policy.allowPrivate;
+  return new Agent(isGuarded ? { connect: { lookup: guardedLookup() } } : {});
 }

@@ -149,4 +149,7 @@ export const eventDeliveryListSchema = z.object({
   deliveries: z.array(eventDeliverySchema).describe('newest event first'),
 });
 
-export const replayResultSchema = z.object({ replayed: z.number().int().describe('deliveries queued again') });
+export const replayResultSchema = z.object({
+  replayed: z.number().int().describe('deliveries queued again (at most 1,000 a call)'),
+  remaining: z.number().int().describe('failed deliveries still waiting for a replay: call again while above 0'),
+});

@@ -12,8 +12,9 @@ import {
 /*
  * The relay between the events the database records (crm_events, written in the transaction of each change) and
  * the Temporal workflows that deliver them (workflows/event-delivery.ts). It is the outbox pattern's reader: it only
- * hands events over; the retries, the backoff and the order are the delivery workflow's. Any number of relays may run
- * (one per worker process): each step locks the events it takes and skips those another holds.
+ * hands events over; the retries, the backoff and the order are the delivery workflow's. Every worker process runs
+ * one, and one at a time takes events (a transaction lock): two at once could hand one number's events to its
+ * workflow out of order. The others wait their turn, so a relay that dies is replaced at the next step.
  */
 
 /** Between steps while there is nothing to take; a step that found events is followed at once by the next. */
@@ -27,6 +28,7 @@ const ERROR_BACKOFF_MS = 2_000;
  */
 export const EVENT_RETENTION_DAYS = 30;
 const RETENTION_EVERY_MS = 3600_000;
+const RETENTION_FIRST_MS = 60_000;
 
 /** Hands each batch to its (endpoint, number) workflow, starting it when it is not running. */
 export async function dispatchBatches(client: Client, batches: DeliveryBatch[]): Promise<void> {
@@ -64,7 +66,8 @@ export function startEventRelay(deps: {
         resolve();
       };
     });
-  let nextRetentionAt = Date.now() + RETENTION_EVERY_MS;
+  // Soon after start, then hourly: a worker restarted more often than hourly still forgets old events.
+  let nextRetentionAt = Date.now() + RETENTION_FIRST_MS;
   const loop = (async () => {
     while (!isStopping) {
       try {

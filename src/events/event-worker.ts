@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { createEventDeliveryActivities } from '../../activities/event-delivery';
 import { EventEndpointsRepository } from '../db/event-endpoints-repository';
 import { EVENT_TASK_QUEUE } from '../../workflows/event-delivery.contract';
-import { resolvedAddressProblem, type EndpointUrlPolicy } from './endpoint-url';
+import { deliveryAgent, resolvedAddressProblem, type EndpointUrlPolicy } from './endpoint-url';
 import { startEventRelay } from './event-relay';
 
 /** What pushing events to CRM endpoints needs: its own worker, and the relay that feeds it (docs/events.md). */
@@ -51,6 +51,7 @@ export async function createEventDelivery(setup: EventDeliverySetup): Promise<Ev
       store: repository,
       destinationProblem: (url) => resolvedAddressProblem(url, setup.urlPolicy),
       timeoutMs: setup.requestTimeoutMs,
+      dispatcher: deliveryAgent(setup.urlPolicy),
     }),
     dataConverter: { payloadCodecs: [setup.payloadCodec] },
     maxConcurrentActivityTaskExecutions: MAX_CONCURRENT_DELIVERIES,

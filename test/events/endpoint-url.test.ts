@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { endpointUrlProblem, resolvedAddressProblem, type EndpointUrlPolicy } from '../../src/events/endpoint-url';
+import type { LookupAddress } from 'node:dns';
+import {
+  endpointUrlProblem,
+  guardedLookup,
+  resolvedAddressProblem,
+  type EndpointUrlPolicy,
+} from '../../src/events/endpoint-url';
 
 /*
  * Where a CRM endpoint may point (src/events/endpoint-url.ts). Address ranges per IANA's special-purpose registries
@@ -27,6 +33,7 @@ describe('event endpoint URLs', () => {
     'https://[::1]/hooks',
     'https://[fd00::1]/hooks',
     'https://[::ffff:127.0.0.1]/hooks',
+    'https://[::7f00:1]/hooks',
   ];
 
   for (const url of refusedInProduction) {
@@ -78,5 +85,24 @@ describe('event endpoint URLs', () => {
     const problem = await resolvedAddressProblem('https://crm.invalid/hooks', PRODUCTION, nowhere);
 
     assert.equal(problem, 'cannot resolve crm.invalid: getaddrinfo ENOTFOUND crm.invalid');
+  });
+
+  it('checks inside the connection the address it connects to, so a rebinding answer after the check is refused', async () => {
+    const answers: LookupAddress[][] = [
+      [{ address: '93.184.216.34', family: 4 }],
+      [{ address: '169.254.169.254', family: 4 }],
+    ];
+    let calls = 0;
+    const rebinding = guardedLookup((_host, _options, callback) => callback(null, answers[calls++]!));
+    const connect = (all: boolean) =>
+      new Promise<{ error: Error | null; address: unknown }>((resolve) =>
+        rebinding('crm.example.com', { all }, (error, address) => resolve({ error, address })),
+      );
+
+    const first = await connect(false);
+    const second = await connect(true);
+
+    assert.deepEqual(first, { error: null, address: '93.184.216.34' });
+    assert.match(second.error?.message ?? '', /crm\.example\.com resolves to a private or loopback address/);
   });
 });

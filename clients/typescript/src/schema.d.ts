@@ -491,7 +491,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver events again
-         * @description Without `webhookIds`: every delivery that ended `failed`. With them: those events, whatever their state. Each goes out again with its own `webhook-id`, in order per number.
+         * @description Without `webhookIds`: the oldest 1,000 deliveries that ended `failed` (`remaining` says how many are left for the next call). With them: those events, whatever their state. Each goes out again with its own `webhook-id`, in order per number among the events still waiting.
          *
          *     Needs an API key with role `admin`.
          */
@@ -1353,8 +1353,10 @@ export interface components {
             }[];
         };
         ReplayResult: {
-            /** @description deliveries queued again */
+            /** @description deliveries queued again (at most 1,000 a call) */
             replayed: number;
+            /** @description failed deliveries still waiting for a replay: call again while above 0 */
+            remaining: number;
         };
         CrmEvent: components["schemas"]["LeadConsentChangedEvent"] | components["schemas"]["MessageStatusChangedEvent"] | components["schemas"]["DoNotContactChangedEvent"];
         LeadConsentChangedEvent: {

@@ -61,7 +61,8 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('delivered_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['endpoint_id', 'event_id']);
-    t.index(['endpoint_id', 'event_id']);
+    // Retention and the cascade from crm_events find an event's deliveries by the event alone.
+    t.index(['event_id']);
   });
   await knex.raw(
     `alter table event_deliveries add constraint event_deliveries_status_check
@@ -69,13 +70,17 @@ export async function up(knex: Knex): Promise<void> {
   );
 
   await knex.raw(`
+    -- Whether the account has a live endpoint: checked first by every trigger, so an account without one (most, and
+    -- the benchmark's) pays one index probe a change and nothing more.
+    create function crm_events_wanted(p_account uuid) returns boolean language sql stable as $$
+      select exists (select 1 from event_endpoints where account_id = p_account and deleted_at is null)
+    $$;
+
     create function crm_event_record(p_account uuid, p_phone_key text, p_type text, p_data jsonb)
       returns void language plpgsql as $$
     begin
-      if exists (select 1 from event_endpoints where account_id = p_account and deleted_at is null) then
-        insert into crm_events (webhook_id, account_id, phone_key, type, data)
-          values ('msg_' || replace(gen_random_uuid()::text, '-', ''), p_account, p_phone_key, p_type, p_data);
-      end if;
+      insert into crm_events (webhook_id, account_id, phone_key, type, data)
+        values ('msg_' || replace(gen_random_uuid()::text, '-', ''), p_account, p_phone_key, p_type, p_data);
     end $$;
 
     create function crm_events_lead_consent() returns trigger language plpgsql as $$
@@ -83,7 +88,9 @@ export async function up(knex: Knex): Promise<void> {
       v_source text;
       v_previous text := coalesce(old.status, 'not_sent');
     begin
-      if new.status is null or new.status = v_previous then return null; end if;
+      if new.status is null or new.status = v_previous or not crm_events_wanted(new.account_id) then
+        return null;
+      end if;
       select source into v_source from consent_events
         where account_id = new.account_id and lead_id = new.lead_id and phone = new.phone
         order by id desc limit 1;
@@ -100,14 +107,16 @@ export async function up(knex: Knex): Promise<void> {
         return null;
       end if;
       if tg_op = 'UPDATE' and new.status = old.status then return null; end if;
+      if not crm_events_wanted(new.account_id) then return null; end if;
       perform crm_event_record(new.account_id, new.phone_key, 'message.status.changed', jsonb_build_object(
         'messageId', new.id, 'leadId', new.lead_id, 'kind', new.kind, 'status', new.status,
-        'reason', new.reason, 'sendAt', new.send_at));
+        'reason', new.reason, 'sendAt', case when new.status = 'scheduled' then new.send_at end));
       return null;
     end $$;
 
     create function crm_events_do_not_contact_added() returns trigger language plpgsql as $$
     begin
+      if not crm_events_wanted(new.account_id) then return null; end if;
       perform crm_event_record(new.account_id, new.phone_key, 'do_not_contact.changed',
         jsonb_build_object('phone', new.phone, 'change', 'added', 'source', new.source));
       return null;
@@ -117,6 +126,7 @@ export async function up(knex: Knex): Promise<void> {
     declare
       v_source text;
     begin
+      if not crm_events_wanted(old.account_id) then return null; end if;
       select source into v_source from consent_events
         where account_id = old.account_id and phone = old.phone and event_type = 'do_not_contact_removed'
         order by id desc limit 1;
@@ -149,6 +159,7 @@ export async function down(knex: Knex): Promise<void> {
     drop function if exists crm_events_message_status();
     drop function if exists crm_events_lead_consent();
     drop function if exists crm_event_record(uuid, text, text, jsonb);
+    drop function if exists crm_events_wanted(uuid);
   `);
   await knex.schema.dropTableIfExists('event_deliveries');
   await knex.schema.dropTableIfExists('crm_events');
