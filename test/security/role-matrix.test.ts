@@ -768,7 +768,7 @@ describe('role matrix', () => {
             params: { endpointId: seeded.b.endpointId },
             json: { webhookIds: [seeded.a.webhookId] },
           }),
-          expect: (answer) => assert.deepEqual([answer.status, answer.body], [202, { replayed: 0 }]),
+          expect: (answer) => assert.deepEqual([answer.status, answer.body], [202, { replayed: 0, remaining: 0 }]),
         },
       ],
     },
