@@ -114,9 +114,13 @@ export const codecOpenApi: RouterOpenApi = {
           description: 'session open; the cookie is set',
           content: html(),
         },
+        400: { description: 'the form post cannot be read: the form again, with the reason', content: html() },
         401: { description: 'not an active operator API key: the form again, with the reason', content: html() },
+        413: { description: 'the form post is larger than 4 kB: the form again, with the reason', content: html() },
+        415: { description: 'a charset other than UTF-8: the form again, with the reason', content: html() },
+        429: { description: 'too many tries from this address: the form again, with the reason', content: html() },
       },
-      // A refused key is answered with the form again (text/html), not the shared JSON 401.
+      // A refused key or post is answered with the form again (text/html), not the shared JSON errors.
       errors: {},
     },
   ],

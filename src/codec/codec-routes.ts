@@ -1,4 +1,4 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { JSONToPayload, payloadToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Logger } from 'pino';
@@ -80,6 +80,16 @@ export function codecRouter(deps: CodecRouterDeps): Router {
     );
     res.type('html').send(sessionPage(undefined, true));
   });
+  // The form is a page for a browser, so whatever refuses the post before the key is checked (a body over 4 kB, a
+  // charset the parser does not read, too many tries) answers the page again with the reason, as a 401 does.
+  router.use('/session', ((error, req, res, next) => {
+    const status = (error as { status?: unknown } | null)?.status;
+    if (req.method !== 'POST' || typeof status !== 'number' || status < 400 || status >= 500) {
+      next(error);
+      return;
+    }
+    res.status(status).type('html').send(sessionPage(sessionRefusal(status)));
+  }) as ErrorRequestHandler);
   router.use(express.json({ limit: CODEC_BODY_LIMIT }));
 
   const handle =
@@ -180,6 +190,14 @@ function cookieValue(header: string | undefined, name: string): string | undefin
     if (key === name) return decodeURIComponent(rest.join('='));
   }
   return undefined;
+}
+
+/** The reason the session page shows for a post refused before its key was read. */
+function sessionRefusal(status: number): string {
+  if (status === 413) return 'That form post is larger than 4 kB; an API key is far shorter.';
+  if (status === 429) return 'Too many tries from this address; wait a minute and try again.';
+  if (status === 415) return 'That form post is not in a character set the page reads (use UTF-8).';
+  return 'That form post could not be read.';
 }
 
 function sessionPage(error?: string, isOpen = false): string {

@@ -253,4 +253,24 @@ describe('payload privacy in Temporal', () => {
     assert.ok(clear.every((payload) => fromBase64(payload.metadata!.encoding!) !== 'binary/encrypted'));
     assert.equal(withForgedCookie.status, 401);
   });
+
+  it('answers a session post it cannot read with the page again and the reason, not JSON', async () => {
+    const oversized = await fetch(`${system.apiUrl}/v1/codec/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `apiKey=${'A'.repeat(5000)}`,
+    });
+    const wrongCharset = await fetch(`${system.apiUrl}/v1/codec/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=koi8-r' },
+      body: 'apiKey=x',
+    });
+
+    assert.equal(oversized.status, 413);
+    assert.match(oversized.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(await oversized.text(), /<p role="alert">That form post is larger than 4 kB/);
+    assert.equal(oversized.headers.get('set-cookie'), null);
+    assert.equal(wrongCharset.status, 415);
+    assert.match(await wrongCharset.text(), /<form method="post"/);
+  });
 });
