@@ -2849,8 +2849,44 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description the form post cannot be read: the form again, with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
             /** @description not an active operator API key: the form again, with the reason */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description the form post is larger than 4 kB: the form again, with the reason */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description a charset other than UTF-8: the form again, with the reason */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description too many tries from this address: the form again, with the reason */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
