@@ -11,6 +11,7 @@ import { getConsentStateQuery, smsConsentWorkflowId, type ConsentState } from '.
 import type { MessageRow } from '../support/database';
 import { startFaultSystem, type FaultSystem, type FaultSystemOptions } from '../support/fault-system';
 import { PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from '../support/system';
+import { startEventWatch, type EventFigures, type EventProgress } from './crm-events-check';
 
 /**
  * The load driver and the checks of the fault suite (test/faults/*.fault.ts, `npm run test:faults`). One run: an
@@ -26,6 +27,8 @@ import { PHONE_HASH_KEY, SIGNATURE_SECRET, type TestAccount } from '../support/s
 
 /** The default for `it(..., { timeout })` of a fault test; node --test's own limit is set in package.json. */
 export const FAULT_TEST_TIMEOUT_MS = 600_000;
+/** After the run's own checks: how long the last pushed events may take to be acknowledged. */
+const EVENTS_SETTLE_TIMEOUT_MS = 120_000;
 const REPORT_FILE = path.resolve(__dirname, '../../test-results/fault-report.json');
 const REQUEST_ATTEMPT_TIMEOUT_MS = 90_000;
 const REQUEST_DEADLINE_MS = 240_000;
@@ -105,6 +108,8 @@ export interface InjectContext {
   isLoadDone(): boolean;
   loadDone: Promise<void>;
   log(line: string): void;
+  /** The pushed events so far (undefined when the run does not check events). */
+  eventProgress?: () => Promise<EventProgress>;
 }
 
 /** Options of one fault run. */
@@ -118,6 +123,12 @@ export interface FaultRunOptions {
   /** Starts the fault; must resolve (with what it injected) after `loadDone`, with the fault cleared. */
   inject(context: InjectContext): Promise<FaultsInjected>;
   quiescenceTimeoutMs?: number;
+  /**
+   * Pushed events (crm_events): an endpoint per account pointing at a receiver in this process, which answers 500
+   * to `failureRate` of the attempts (default 0.1, or FAULT_EVENT_FAILURE_RATE; at most twice per event); every
+   * event must be acknowledged, in order per number. `false` leaves events out (a system without the event worker).
+   */
+  events?: false | { failureRate?: number };
 }
 
 /** One row of test-results/fault-report.json. */
@@ -140,6 +151,8 @@ export interface FaultReport {
   unknownOutcomeNotResent: number;
   unknownOutcomeButDelivered: number;
   invariantViolations: number;
+  /** Pushed events (test/faults/crm-events-check.ts); absent when the run left them out. */
+  events?: EventFigures;
   loadMs: number;
   /** How long queueing the initial texts took, and the replies with their follow-ups. */
   phaseMs?: { queue: number; replies: number };
@@ -219,6 +232,12 @@ export async function runFaultScenario(system: FaultSystem, options: FaultRunOpt
 
   const account = await system.createAccount();
   const unverified = await system.createAccount({ a2pStatus: 'unverified' });
+  // Before any traffic: from here on every change of these accounts is an event.
+  const eventWatch =
+    options.events === false
+      ? undefined
+      : await startEventWatch(system, [account, unverified], { seed, failureRate: options.events?.failureRate });
+  if (eventWatch) system.closeWith(() => eventWatch.close());
 
   // Numbers: three quarters of the leads get a number of their own, the rest share one (duplicates).
   const numberCount = Math.ceil(leadCount * 0.75);
@@ -397,6 +416,7 @@ export async function runFaultScenario(system: FaultSystem, options: FaultRunOpt
     isLoadDone: () => loadIsDone,
     loadDone,
     log: (line) => faultLog.push(`${new Date().toISOString()} ${line}`),
+    eventProgress: eventWatch ? () => eventWatch.progress() : undefined,
   });
 
   let loadError: unknown;
@@ -489,10 +509,17 @@ export async function runFaultScenario(system: FaultSystem, options: FaultRunOpt
     faultsInjected,
     retries,
   });
+  if (eventWatch) {
+    const events = await eventWatch.settleAndCheck(EVENTS_SETTLE_TIMEOUT_MS);
+    report.events = events.figures;
+    violations.push(...events.violations);
+    await eventWatch.close();
+  }
   report.loadMs = loadMs;
   report.phaseMs = phaseMs;
   report.settleMs = settleMs;
   report.totalMs = Date.now() - startedAt;
+  if (faultLog.length > 0) console.log(`${options.fault} fault log:\n  ${faultLog.join('\n  ')}`);
   if (violations.length > 0 && faultLog.length > 0) violations.push(`fault log:\n  ${faultLog.join('\n  ')}`);
   return { report, violations };
 }
@@ -949,6 +976,12 @@ export function reportAndAssert(result: FaultRunResult): void {
   assert.equal(report.duplicates, 0, 'duplicates');
   assert.equal(report.textsToDoNotContactAfterStop, 0, 'texts after STOP');
   assert.equal(report.invariantViolations, 0, 'invariant violations');
+  if (report.events) {
+    assert.equal(report.events.lost, 0, 'events lost');
+    assert.equal(report.events.outOfOrder, 0, 'events out of order');
+    assert.equal(report.events.signatureFailures, 0, 'event signatures not verified');
+    assert.equal(report.events.unknownAcknowledged, 0, 'acknowledged events that are no crm_events row');
+  }
   const unknown = report.unknownOutcomeNotResent + report.unknownOutcomeButDelivered;
   assert.ok(unknown <= Math.ceil(report.textsQueued * MAX_UNKNOWN_SHARE), `${unknown} unknown outcomes: not rare`);
 }
@@ -989,6 +1022,13 @@ function formatTable(rows: FaultReport[], current: string): string {
     ['after STOP', (r) => String(r.textsToDoNotContactAfterStop)],
     ['unknown', (r) => `${r.unknownOutcomeNotResent}+${r.unknownOutcomeButDelivered}`],
     ['violations', (r) => String(r.invariantViolations)],
+    ['events', (r) => (r.events ? String(r.events.recorded) : '-')],
+    ['ev lost', (r) => (r.events ? String(r.events.lost) : '-')],
+    ['ev dup', (r) => (r.events ? String(r.events.duplicates) : '-')],
+    ['ev order', (r) => (r.events ? String(r.events.outOfOrder) : '-')],
+    ['ev sig', (r) => (r.events ? String(r.events.signatureFailures) : '-')],
+    ['ev 500s', (r) => (r.events ? `${r.events.failuresInjected}/${r.events.attempts}` : '-')],
+    ['ev s', (r) => (r.events ? (r.events.settleMs / 1000).toFixed(0) : '-')],
     ['s', (r) => (r.totalMs / 1000).toFixed(0)],
   ];
   const cells = [columns.map(([name]) => name), ...rows.map((row) => columns.map(([, cell]) => cell(row)))];
@@ -996,7 +1036,10 @@ function formatTable(rows: FaultReport[], current: string): string {
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join(' | ');
   return [
     '',
-    'Fault report (test-results/fault-report.json); unknown = outcome unknown, not resent + delivered but failed',
+    'Fault report (test-results/fault-report.json); unknown = outcome unknown, not resent + delivered but failed;',
+    'events = crm_events rows, ev lost = never acknowledged, ev dup = acknowledged again, ev order = first',
+    'acknowledged before a lower id of its number, ev sig = unverified signatures, ev 500s = 500 answers/attempts,',
+    'ev s = wait for the last acknowledgements after the checks',
     line(cells[0]!),
     widths.map((w) => '-'.repeat(w)).join('-+-'),
     ...cells.slice(1).map(line),

@@ -121,6 +121,8 @@ export interface FaultSystem {
   waitUntilPolling(worker: WorkerProcess, timeoutMs?: number): Promise<void>;
   /** Lines printed by every spawned worker at warn level or above that mention this text (for failure messages). */
   workerLogLines(): string[];
+  /** Something of a test's (an event receiver) to close with the system, before its workers are killed. */
+  closeWith(close: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -322,6 +324,7 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
   const workers: WorkerProcess[] = [];
   const workerWarnings: string[] = [];
   const inProcessWorkers = new Set<InProcessWorker>();
+  const closers: (() => Promise<void>)[] = [];
   let senderCounter = 0;
 
   const system: FaultSystem = {
@@ -457,7 +460,11 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
       return handle;
     },
     workerLogLines: () => [...workerWarnings],
+    closeWith(close) {
+      closers.push(close);
+    },
     async close() {
+      await Promise.all(closers.map((close) => close().catch(() => undefined)));
       for (const worker of [...inProcessWorkers]) await worker.stop();
       for (const worker of workers) if (!worker.hasExited) worker.child.kill('SIGKILL');
       await Promise.all(workers.map((worker) => worker.exited));
