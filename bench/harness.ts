@@ -25,6 +25,9 @@ import { freePort } from '../src/ports';
  * - our API (src/server.ts), our worker (src/worker.ts) and the floor's worker (bench/floor-worker.ts), each a child
  *   process, so each has its own event loop and its memory can be read from /proc. Ours run unchanged; only their
  *   environment differs from production (see `childEnv`).
+ *
+ * `startReplicas()` adds a second API and a second worker, as docker-compose.yml runs two of each, for the
+ * scale-out phase (bench/phases/scale-out.ts).
  */
 
 export const BENCH_SIGNATURE_SECRET = 'bench-signature-secret-0123456789';
@@ -87,7 +90,24 @@ export interface BenchSystem {
   account: BenchAccount;
   /** Seconds each part took to become ready. */
   startupSeconds: Record<string, number>;
+  /**
+   * Starts a second API (src/server.ts on another port) and a second worker (src/worker.ts), with the same
+   * environment as the first ones: the same Postgres database, Temporal server, task queue and sandbox. Resolves
+   * once the API answers /readyz and the worker polls the task queue.
+   */
+  startReplicas(): Promise<BenchReplicas>;
   close(options?: { keep?: boolean }): Promise<void>;
+}
+
+/** The second API and worker of the scale-out phase. */
+export interface BenchReplicas {
+  api: BenchChild;
+  apiUrl: string;
+  worker: BenchChild;
+  /** Seconds each took to become ready (they start together). */
+  startupSeconds: { api: number; worker: number };
+  /** Stops both (SIGTERM, SIGKILL after a grace period): the API first, then the worker. */
+  stop(): Promise<void>;
 }
 
 /** What a run may set on the system it starts. */
@@ -230,6 +250,44 @@ export async function startBenchSystem(options: BenchSystemOptions = {}): Promis
     ]);
     sandbox.setWebhookBaseUrl(apiUrl);
 
+    const startReplicas = async (): Promise<BenchReplicas> => {
+      const replicaPort = await freePort();
+      const replicaApi = startChild('api-2', process.execPath, tsx('src/server.ts'), {
+        ...childEnv,
+        PORT: String(replicaPort),
+      });
+      const replicaWorker = startChild('worker-2', process.execPath, tsx('src/worker.ts'), childEnv);
+      const stop = async () => {
+        await stopChild(replicaApi.child);
+        await stopChild(replicaWorker.child);
+      };
+      const readyAfter = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+        const startedAt = Date.now();
+        const value = await work();
+        return [value, (Date.now() - startedAt) / 1000];
+      };
+      try {
+        const [[replicaUrl, apiSeconds], [, workerSeconds]] = await Promise.all([
+          readyAfter(() => waitForApi(`http://127.0.0.1:${replicaPort}`, replicaApi)),
+          readyAfter(() => waitForPoller(client, TASK_QUEUE, replicaWorker)),
+        ]);
+        return {
+          api: replicaApi,
+          apiUrl: replicaUrl,
+          worker: replicaWorker,
+          startupSeconds: { api: apiSeconds, worker: workerSeconds },
+          stop,
+        };
+      } catch (error) {
+        const tails = [replicaApi, replicaWorker]
+          .filter(({ child }) => child.exitCode !== null || child.signalCode !== null)
+          .map(({ name }) => `--- ${name}.log (last lines) ---\n${logTail(path.join(dataDir, `${name}.log`))}`);
+        await stop();
+        if (tails.length > 0 && error instanceof Error) error.message += `\n${tails.join('\n')}`;
+        throw error;
+      }
+    };
+
     const accounts = new AccountsRepository(knex);
     const created = await accounts.createAccount({
       name: BENCH_ACCOUNT_NAME,
@@ -256,6 +314,7 @@ export async function startBenchSystem(options: BenchSystemOptions = {}): Promis
       floorWorker,
       account: { accountId: created.id, name: BENCH_ACCOUNT_NAME, senderNumber: BENCH_SENDER, agentKey: agent.apiKey },
       startupSeconds,
+      startReplicas,
       close: (closeOptions) => shutDown(closeOptions?.keep ?? false),
     };
   } catch (error) {

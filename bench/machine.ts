@@ -108,16 +108,29 @@ export function postmasterOf(backendPid: number): number | undefined {
   return processStat(backend.ppid)?.comm === 'postgres' ? backend.ppid : undefined;
 }
 
-/** The process groups whose CPU time phases 1 and 2 read, each a process with all its descendants. */
-export type CpuGroup = 'temporal' | 'worker' | 'floorWorker' | 'api' | 'postgres' | 'bench';
+/**
+ * The process groups whose CPU time phases 1, 2 and 2b read, each a process with all its descendants. `worker2` and
+ * `api2` are the second worker and API that only the scale-out phase (2b) runs; the other phases leave them out.
+ */
+export type CpuGroup = 'temporal' | 'worker' | 'worker2' | 'floorWorker' | 'api' | 'api2' | 'postgres' | 'bench';
+/** The groups every phase reads. */
 export const CPU_GROUPS: readonly CpuGroup[] = ['temporal', 'worker', 'floorWorker', 'api', 'postgres', 'bench'];
+/** The groups only a phase that runs them reads (phase 2b's second worker and second API). */
+export type ReplicaCpuGroup = 'worker2' | 'api2';
 
-/** The root process of each group; the bench is this process. Postgres is absent when /proc cannot see it. */
-export type CpuGroupRoots = Record<Exclude<CpuGroup, 'bench'>, number | undefined>;
+/**
+ * The root process of each group; the bench is this process. Postgres is absent when /proc cannot see it. The
+ * replicas' groups are read only when their roots are given.
+ */
+export type CpuGroupRoots = Record<Exclude<CpuGroup, 'bench' | ReplicaCpuGroup>, number | undefined> &
+  Partial<Record<ReplicaCpuGroup, number>>;
 
-/** Cumulative CPU ms of each group at one moment, of the kernel's own threads, and of the whole machine. */
+/**
+ * Cumulative CPU ms of each group at one moment, of the kernel's own threads, and of the whole machine. A group
+ * that is not part of the phase has no key; one that could not be read is undefined.
+ */
 export interface CpuReading {
-  groupMs: Record<CpuGroup, number | undefined>;
+  groupMs: Partial<Record<CpuGroup, number | undefined>>;
   kernelThreadsMs: number | undefined;
   machine: CpuSnapshot | undefined;
 }
@@ -156,6 +169,9 @@ export function readCpuByGroup(roots: CpuGroupRoots): CpuReading {
     return (ticks / TICKS_PER_SECOND) * 1000;
   };
   const own = process.cpuUsage();
+  const replicas: Partial<Record<ReplicaCpuGroup, number | undefined>> = {};
+  if (roots.worker2 !== undefined) replicas.worker2 = treeMs(roots.worker2);
+  if (roots.api2 !== undefined) replicas.api2 = treeMs(roots.api2);
   return {
     groupMs: {
       temporal: treeMs(roots.temporal),
@@ -164,6 +180,7 @@ export function readCpuByGroup(roots: CpuGroupRoots): CpuReading {
       api: treeMs(roots.api),
       postgres: treeMs(roots.postgres),
       bench: (own.user + own.system) / 1000,
+      ...replicas,
     },
     // In a container's PID namespace PID 2 is an ordinary process, and the kernel's threads are not visible.
     kernelThreadsMs: processes.get(KTHREADD_PID)?.comm === 'kthreadd' ? treeMs(KTHREADD_PID) : undefined,
@@ -175,8 +192,12 @@ export function readCpuByGroup(roots: CpuGroupRoots): CpuReading {
 export interface CpuPerLead {
   /** The completed leads the time is divided by, over the same window as the phase's leads/s. */
   leads: number;
-  /** CPU ms per lead of each group; null where a group could not be read at both ends. */
-  msPerLead: Record<CpuGroup, number | null>;
+  /**
+   * CPU ms per lead of each group; null where a group could not be read at both ends. `worker2` and `api2` are
+   * there only in phase 2b, which runs them.
+   */
+  msPerLead: Record<Exclude<CpuGroup, ReplicaCpuGroup>, number | null> &
+    Partial<Record<ReplicaCpuGroup, number | null>>;
   /** The sum of the groups that could be read. */
   totalMsPerLead: number;
   /** The Temporal server's share of the total: the platform's part that can be told apart from ours. */
@@ -196,10 +217,14 @@ export function cpuPerLead(from: CpuReading, to: CpuReading, leads: number): Cpu
     const [start, end] = [from.groupMs[group], to.groupMs[group]];
     return start === undefined || end === undefined ? undefined : end - start;
   };
+  const groups: CpuGroup[] = [
+    ...CPU_GROUPS,
+    ...(['worker2', 'api2'] as const).filter((group) => group in from.groupMs || group in to.groupMs),
+  ];
   const msPerLead = Object.fromEntries(
-    CPU_GROUPS.map((group) => [group, usedMs(group) === undefined ? null : perLead(usedMs(group)!)]),
-  ) as Record<CpuGroup, number | null>;
-  const total = CPU_GROUPS.reduce((sum, group) => sum + (usedMs(group) ?? 0), 0);
+    groups.map((group) => [group, usedMs(group) === undefined ? null : perLead(usedMs(group)!)]),
+  ) as CpuPerLead['msPerLead'];
+  const total = groups.reduce((sum, group) => sum + (usedMs(group) ?? 0), 0);
   const machineTicks =
     from.machine && to.machine
       ? to.machine.busyTicks - to.machine.stealTicks - (from.machine.busyTicks - from.machine.stealTicks)

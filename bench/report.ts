@@ -4,6 +4,7 @@ import type { HistoryProfile } from './phases/context';
 import type { EndToEndResult } from './phases/end-to-end';
 import type { FloorResult } from './phases/floor';
 import type { IdleScaleResult } from './phases/idle-scale';
+import type { ScaleOutResult } from './phases/scale-out';
 import type { StopToBlockedResult } from './phases/stop-to-blocked';
 
 /** A phase that threw instead of measuring. */
@@ -48,7 +49,7 @@ export interface BenchSizes {
   idle: number;
   concurrency: number;
   stopNumbers: number;
-  /** Time budget of phases 1, 2 and 4 (and of the wait for releases in 3): no new leads after it. */
+  /** Time budget of phases 1, 2, 2b and 4 (and of the wait for releases in 3): no new leads after it. */
   phaseSeconds: number;
   /** Time budget of phase 5. */
   idleSeconds: number;
@@ -72,6 +73,7 @@ export interface BenchResults {
   startupSeconds: Record<string, number>;
   floor: FloorResult | PhaseError;
   endToEnd: EndToEndResult | PhaseError;
+  scaleOut: ScaleOutResult | PhaseError;
   apiLatency: ApiLatencyResult | PhaseError;
   stopToBlocked: StopToBlockedResult | PhaseError;
   idleScale: IdleScaleResult | PhaseError;
@@ -81,6 +83,8 @@ export interface BenchResults {
    * floor's CPU per lead over ours. Null when either phase has no CPU figure.
    */
   oursOverFloorIfCpuBound: number | null;
+  /** Leads/s with two workers and two APIs (2b) over leads/s with one of each (2), same run; null if either failed. */
+  scaleOutOverOneEach: number | null;
   goals: GoalCheck[];
   markdown: string;
 }
@@ -158,7 +162,7 @@ export function checkGoals(results: Omit<BenchResults, 'goals' | 'markdown'>): G
 
 /** The table printed at the end of a run and kept in the JSON. */
 export function renderMarkdown(results: Omit<BenchResults, 'markdown'>): string {
-  const { floor, endToEnd, apiLatency, stopToBlocked, idleScale, machine, options } = results;
+  const { floor, endToEnd, scaleOut, apiLatency, stopToBlocked, idleScale, machine, options } = results;
   const rows: [string, string][] = [];
   const failed = (section: PhaseError) => `failed: ${section.error}`;
 
@@ -203,6 +207,41 @@ export function renderMarkdown(results: Omit<BenchResults, 'markdown'>): string 
       `**${results.oursOverFloorIfCpuBound.toFixed(2)}** (total CPU per lead, floor ÷ ours: ` +
         `${ms(floor.cpuPerLead?.totalMsPerLead)} ÷ ${ms(endToEnd.cpuPerLead?.totalMsPerLead)}), ` +
         `against ${results.oursOverFloor?.toFixed(2) ?? '–'} measured`,
+    ]);
+  }
+  rows.push([
+    `2b. Scale-out: 2 workers + 2 APIs, ${options.concurrency} leads in flight`,
+    isMeasured(scaleOut)
+      ? `**${scaleOut.leadsPerSecond} leads/s** (${scaleOut.completed} leads in ${scaleOut.seconds} s, ` +
+        `lead p50 ${ms(scaleOut.leadLatencyMs.p50)} p99 ${ms(scaleOut.leadLatencyMs.p99)}${failuresText(scaleOut.failures)}` +
+        `${scaleOut.started < scaleOut.leads ? '; time budget reached' : ''})`
+      : failed(scaleOut),
+  ]);
+  if (isMeasured(scaleOut)) {
+    rows.push([
+      '   2+2 / 1+1',
+      results.scaleOutOverOneEach === null || !isMeasured(endToEnd)
+        ? 'n/a'
+        : `**${results.scaleOutOverOneEach.toFixed(2)}** (${scaleOut.leadsPerSecond} ÷ ${endToEnd.leadsPerSecond} leads/s, ` +
+          `two of each against phase 2's one of each, same machine, same run)`,
+    ]);
+    rows.push([
+      '   per lead (2b)',
+      `${profileText(scaleOut.perLead.history)}; ${scaleOut.perLead.textsSent} texts, ` +
+        `≈${scaleOut.perLead.postgresTransactions} Postgres transactions; ${scaleOut.postgresConnections ?? '?'} ` +
+        `connections to the bench database at the end`,
+    ]);
+    rows.push(['   requests answered by each API (2b)', requestsText(scaleOut)]);
+    rows.push([
+      `   tasks by worker (2b, ${scaleOut.tasksByWorker?.workflows ?? 0} leads' histories)`,
+      tasksByWorkerText(scaleOut.tasksByWorker),
+    ]);
+    rows.push([
+      '   CPU per lead (2b)',
+      cpuText(scaleOut.cpuPerLead, OURS, 'both workers, both APIs, Postgres, bench + sandbox') +
+        (isMeasured(endToEnd) && endToEnd.cpuPerLead
+          ? `; against ${ms(endToEnd.cpuPerLead.totalMsPerLead)} with one of each (2)`
+          : ''),
     ]);
   }
   if (isMeasured(apiLatency)) {
@@ -311,22 +350,31 @@ function tasksRatio(floor: FloorResult | PhaseError, endToEnd: EndToEndResult | 
   return `${floorTasks} ÷ ${ourTasks} = ${(floorTasks / ourTasks).toFixed(2)}`;
 }
 
+/** In this order; the second worker and API are listed only for phase 2b, which runs them. */
 const CPU_GROUP_NAMES: Record<CpuGroup, string> = {
   temporal: 'Temporal server',
   floorWorker: 'floor worker',
   worker: 'our worker',
+  worker2: 'our second worker',
   api: 'API',
+  api2: 'second API',
   postgres: 'Postgres (whole cluster)',
   bench: 'bench + sandbox',
 };
-/** The groups that are ours rather than the platform's, in phase 2. */
-const OURS: readonly CpuGroup[] = ['worker', 'api', 'postgres', 'bench'];
+/** The groups that are ours rather than the platform's, in phases 2 and 2b. */
+const OURS: readonly CpuGroup[] = ['worker', 'worker2', 'api', 'api2', 'postgres', 'bench'];
 
 /** Total and per-group CPU per lead, the platform's (Temporal server's) share and, given `ours`, ours' share. */
-function cpuText(cpu: CpuPerLead | undefined, ours?: readonly CpuGroup[]): string {
+function cpuText(
+  cpu: CpuPerLead | undefined,
+  ours?: readonly CpuGroup[],
+  oursLabel = 'our worker, API, Postgres, bench + sandbox',
+): string {
   if (!cpu) return 'not measured';
-  const { msPerLead, totalMsPerLead } = cpu;
+  const { totalMsPerLead } = cpu;
+  const msPerLead: Partial<Record<CpuGroup, number | null>> = cpu.msPerLead;
   const groups = (Object.keys(CPU_GROUP_NAMES) as CpuGroup[])
+    .filter((group) => group in msPerLead)
     .map((group) => `${CPU_GROUP_NAMES[group]} ${msPerLead[group] === null ? 'not readable' : ms(msPerLead[group]!)}`)
     .join(' · ');
   const oursMs = ours?.reduce((sum, group) => sum + (msPerLead[group] ?? 0), 0);
@@ -334,7 +382,7 @@ function cpuText(cpu: CpuPerLead | undefined, ours?: readonly CpuGroup[]): strin
     `platform (Temporal server) ${percent(cpu.platformShare, false)}` +
     (oursMs === undefined || totalMsPerLead <= 0
       ? ''
-      : ` · ours (our worker, API, Postgres, bench + sandbox) ${percent(oursMs / totalMsPerLead, false)}`);
+      : ` · ours (${oursLabel}) ${percent(oursMs / totalMsPerLead, false)}`);
   const { machineBusyMsPerLead: machine, kernelThreadsMsPerLead: kernel } = cpu;
   const outside =
     machine === null
@@ -342,6 +390,38 @@ function cpuText(cpu: CpuPerLead | undefined, ours?: readonly CpuGroup[]): strin
       : `; the whole machine ${ms(machine)}, of which kernel threads ${ms(kernel ?? undefined)} and ` +
         `${ms(machine - totalMsPerLead - (kernel ?? 0))} in none of these (others' processes, exited ones)`;
   return `**${ms(totalMsPerLead)}** = ${groups}; ${shares}${outside}`;
+}
+
+/** Each API's requests in phase 2b by route, from its /metrics. */
+function requestsText(scaleOut: ScaleOutResult): string {
+  const one = (label: string, counts: Record<string, number> | undefined) =>
+    counts === undefined
+      ? `${label}: /metrics not readable`
+      : `${label}: ${
+          Object.entries(counts)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([route, count]) => `${route} ${count}`)
+            .join(' · ') || 'none'
+        }`;
+  return (
+    `${one('API 1', scaleOut.requestsByApi.api)}; ${one('API 2', scaleOut.requestsByApi.api2)} ` +
+    `(STARTs alternate between the APIs; the sandbox has one webhook URL, so each delivery receipt goes to the API ` +
+    `the latest START went to)`
+  );
+}
+
+/** Shares of workflow tasks and activity tasks each worker ran, over a sample of phase 2b's histories. */
+function tasksByWorkerText(split: ScaleOutResult['tasksByWorker']): string {
+  if (!split) return 'no history read';
+  const shares = (counts: Record<'worker' | 'worker2' | 'other', number>) => {
+    const total = counts.worker + counts.worker2 + counts.other;
+    const share = (count: number) => percent(total > 0 ? count / total : Number.NaN, false);
+    return `${share(counts.worker)} / ${share(counts.worker2)}${counts.other > 0 ? ` (${counts.other} by neither)` : ''}`;
+  };
+  return (
+    `worker 1 / worker 2: workflow tasks ${shares(split.workflowTasks)} · activity tasks ${shares(split.activities)} ` +
+    `(local activities run inside workflow tasks)`
+  );
 }
 
 function failuresText(failures: number): string {

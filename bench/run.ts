@@ -12,6 +12,7 @@ import type { AcceptedLead, BenchContext } from './phases/context';
 import { runEndToEnd, type EndToEndResult } from './phases/end-to-end';
 import { runFloor, type FloorResult } from './phases/floor';
 import { runIdleScale } from './phases/idle-scale';
+import { runScaleOut, type ScaleOutResult } from './phases/scale-out';
 import { runStopToBlocked } from './phases/stop-to-blocked';
 import { backgroundBusyShare, busyShare, cpuPressure, cpuSnapshot, processCpuSeconds } from './machine';
 import { PhoneAllocator } from './phone-numbers';
@@ -33,6 +34,7 @@ import { round3 } from './stats';
  *
  *   1. the floor: a bare workflow with the same Temporal operations as one lead (bench/floor-workflow.ts);
  *   2. ours end to end: POST /v1/messages → opt-in → signed START → held text delivered;
+ *   2b. scale-out: the same with a second worker and a second API (the shape of docker-compose.yml), against 2;
  *   3. API latency of POST /v1/messages and of the inbound webhook at a fixed offered rate (a second process);
  *   4. STOP to blocked, and texts after an acknowledged STOP;
  *   5. idle scale: waiting leads as open workflows, with memory, storage and latency at checkpoints.
@@ -49,8 +51,9 @@ interface Preset extends BenchSizes {
 }
 
 /**
- * --quick finishes in under three minutes on two cores: the counts are caps, and the time budgets stop a phase
- * early on a slow or busy machine (the results say so). --full is the issue's scale, with budgets only as a guard.
+ * --quick finishes in under three and a half minutes on two cores: the counts are caps, and the time budgets stop a
+ * phase early on a slow or busy machine (the results say so). --full is the issue's scale, with budgets only as a
+ * guard.
  */
 const PRESETS: Record<'quick' | 'full', Preset> = {
   quick: {
@@ -86,6 +89,13 @@ function autoRate(endToEnd: EndToEndResult | PhaseError, floor: FloorResult | Ph
   const sustained = isMeasured(endToEnd) ? endToEnd.leadsPerSecond : isMeasured(floor) ? floor.leadsPerSecond / 3 : 2;
   const ceiling = isMeasured(floor) ? floor.leadsPerSecond : sustained;
   return Math.max(1, Math.round(Math.min(sustained, ceiling) * 10) / 10);
+}
+
+/** Leads/s with two workers and two APIs (2b) over leads/s with one of each (2), in the same run. */
+function scaleOutRatio(endToEnd: EndToEndResult | PhaseError, scaleOut: ScaleOutResult | PhaseError): number | null {
+  return isMeasured(endToEnd) && isMeasured(scaleOut) && endToEnd.leadsPerSecond > 0
+    ? Math.round((scaleOut.leadsPerSecond / endToEnd.leadsPerSecond) * 100) / 100
+    : null;
 }
 
 /** Floor ÷ ours total CPU per lead: what ours ÷ floor in leads/s would be if CPU time alone set the pace. */
@@ -134,15 +144,15 @@ function parseOptions(argv: string[]): { preset: 'quick' | 'full'; settings: Pre
   };
   const program = new Command('bench')
     .description('benchmark sms-consent against a bare Temporal floor, on this machine (see docs/benchmarks.md)')
-    .option('--quick', 'small sizes, under three minutes on two cores (default)')
+    .option('--quick', 'small sizes, under three and a half minutes on two cores (default)')
     .option('--full', `the issue's sizes: ${PRESETS.full.leads} leads, ${PRESETS.full.idle} idle leads`)
-    .option('--leads <n>', 'at most this many leads through the floor and through ours (1, 2)', count('--leads'))
+    .option('--leads <n>', 'at most this many leads through the floor and through ours (1, 2, 2b)', count('--leads'))
     .option('--rate <r>', 'offered requests per second in (3) (default: what ours sustained in 2)', positive('--rate'))
     .option('--duration <seconds>', 'how long each latency run offers load (3)', positive('--duration'))
     .option('--idle <n>', 'at most this many waiting leads to open (5)', count('--idle'))
     .option('--concurrency <n>', 'leads in flight at once, the same for the floor and ours', count('--concurrency'))
     .option('--stop-numbers <n>', 'numbers to send STOP from (4)', count('--stop-numbers'))
-    .option('--phase-seconds <s>', 'time budget of phases 1, 2 and 4', positive('--phase-seconds'))
+    .option('--phase-seconds <s>', 'time budget of phases 1, 2, 2b and 4', positive('--phase-seconds'))
     .option('--idle-seconds <s>', 'time budget of phase 5', positive('--idle-seconds'))
     .option('--max-cached-workflows <n>', "our worker's sticky cache (default: the SDK's, from the heap)", cacheSize)
     .option('--out <dir>', 'where the results JSON goes', RESULTS_DIR)
@@ -275,6 +285,7 @@ async function main(argv: string[]): Promise<number> {
       accepted = leads;
       return result;
     });
+    const scaleOut = await phase('scale-out', () => runScaleOut(context, settings.leads));
     const rate = settings.rate ?? autoRate(endToEnd, floor);
     const apiLatency = await phase('API latency', () => runApiLatency(context, rate, settings.durationSeconds));
     const stopToBlocked = await phase('STOP to blocked', () =>
@@ -310,6 +321,7 @@ async function main(argv: string[]): Promise<number> {
       startupSeconds: system.startupSeconds,
       floor,
       endToEnd,
+      scaleOut,
       apiLatency,
       stopToBlocked,
       idleScale,
@@ -318,6 +330,7 @@ async function main(argv: string[]): Promise<number> {
           ? Math.round((endToEnd.leadsPerSecond / floor.leadsPerSecond) * 100) / 100
           : null,
       oursOverFloorIfCpuBound: cpuBoundRatio(floor, endToEnd),
+      scaleOutOverOneEach: scaleOutRatio(endToEnd, scaleOut),
     };
     const goals = checkGoals(partial);
     const withGoals = { ...partial, goals };
@@ -328,7 +341,7 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\n${results.markdown}\n`);
     say(`results: ${path.relative(process.cwd(), file)}`);
-    return [floor, endToEnd, apiLatency, stopToBlocked, idleScale].every(isMeasured) ? 0 : 1;
+    return [floor, endToEnd, scaleOut, apiLatency, stopToBlocked, idleScale].every(isMeasured) ? 0 : 1;
   } finally {
     watch?.stop();
     process.off('SIGINT', stop);

@@ -1,6 +1,6 @@
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { BenchSystem } from '../harness';
-import { readCpuByGroup, type CpuReading } from '../machine';
+import { readCpuByGroup, type CpuGroupRoots, type CpuReading, type ReplicaCpuGroup } from '../machine';
 import type { PhoneAllocator } from '../phone-numbers';
 import type { SandboxWatch } from '../sandbox-watch';
 import type { Progress } from '../progress';
@@ -15,7 +15,7 @@ export interface BenchContext {
   concurrency: number;
   /**
    * How long the floor, ours and the idle phase may keep starting new leads (the leads in flight then finish).
-   * Keeps --quick under three minutes on a busy machine; the results say when a phase stopped short.
+   * Keeps --quick under three and a half minutes on a busy machine; the results say when a phase stopped short.
    */
   phaseSeconds: number;
   /** Distinguishes this run's workflow IDs and texts. */
@@ -90,14 +90,22 @@ export interface TimedLeads {
 /**
  * Runs `lead` for each of `leads` leads, `context.concurrency` at once, starting none after the phase's time budget.
  * A lead that throws or outlasts `timeoutMs` is counted in `failures`; `progress` ticks per lead and is done after.
+ * `replicas` adds the scale-out phase's second worker and API to the CPU readings.
  */
 export async function runLeadsTimed(
   context: BenchContext,
-  options: { leads: number; timeoutMs: number; name: string; failures: Failures; progress: Progress },
+  options: {
+    leads: number;
+    timeoutMs: number;
+    name: string;
+    failures: Failures;
+    progress: Progress;
+    replicas?: Partial<Record<ReplicaCpuGroup, number>>;
+  },
   lead: (index: number) => Promise<void>,
 ): Promise<TimedLeads> {
   const { leads, failures, progress } = options;
-  const cpuAtStart = readSystemCpu(context.system);
+  const cpuAtStart = readSystemCpu(context.system, options.replicas);
   const startedAt = performance.now();
   const { started } = await runPool(
     leads,
@@ -111,20 +119,25 @@ export async function runLeadsTimed(
     },
   );
   const seconds = (performance.now() - startedAt) / 1000;
-  const cpuAtEnd = readSystemCpu(context.system);
+  const cpuAtEnd = readSystemCpu(context.system, options.replicas);
   progress.done(started < leads ? `time budget reached after ${started} leads` : undefined);
   return { started, seconds, cpuAtStart, cpuAtEnd };
 }
 
-/** Cumulative CPU time of the system's processes, for a phase's CPU per lead. */
-export function readSystemCpu(system: BenchSystem): CpuReading {
-  return readCpuByGroup({
+/** Cumulative CPU time of the system's processes (and of `replicas`, when given), for a phase's CPU per lead. */
+export function readSystemCpu(
+  system: BenchSystem,
+  replicas: Partial<Record<ReplicaCpuGroup, number>> = {},
+): CpuReading {
+  const roots: CpuGroupRoots = {
     temporal: system.temporal.pid,
     worker: system.worker.pid,
     floorWorker: system.floorWorker.pid,
     api: system.api.pid,
     postgres: system.postmasterPid,
-  });
+    ...replicas,
+  };
+  return readCpuByGroup(roots);
 }
 
 /** Postgres transactions committed in the bench database so far (pg_stat_database; flushed within ~1 s). */

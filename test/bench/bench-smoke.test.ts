@@ -12,7 +12,8 @@ import { after, describe, it } from 'node:test';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const RUN_TIMEOUT_MS = 240_000;
-const SECTIONS = ['machine', 'floor', 'endToEnd', 'apiLatency', 'stopToBlocked', 'idleScale', 'goals', 'markdown'];
+const PHASES = ['floor', 'endToEnd', 'scaleOut', 'apiLatency', 'stopToBlocked', 'idleScale'];
+const SECTIONS = ['machine', ...PHASES, 'goals', 'markdown'];
 
 describe('npm run bench', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
@@ -40,11 +41,24 @@ describe('npm run bench', () => {
     assert.equal(files.length, 1);
     const results = JSON.parse(readFileSync(path.join(out, files[0]!), 'utf8'));
     for (const section of SECTIONS) assert.ok(section in results, `missing section ${section}`);
-    for (const section of ['floor', 'endToEnd', 'apiLatency', 'stopToBlocked', 'idleScale']) {
+    for (const section of PHASES) {
       assert.equal(results[section].error, undefined, `${section} failed: ${results[section].error}`);
     }
     assert.equal(results.floor.completed, 5);
     assert.equal(results.endToEnd.completed, 5);
+    // Scale-out: POSTs to the two APIs in turn, each lead's START to the other one, and both APIs answered them.
+    assert.equal(results.scaleOut.completed, 5);
+    assert.deepEqual(results.scaleOut.sentByApi, {
+      api: { messages: 3, starts: 2 },
+      api2: { messages: 2, starts: 3 },
+    });
+    for (const api of ['api', 'api2']) {
+      const requests = results.scaleOut.requestsByApi[api];
+      assert.equal(requests?.['/v1/messages'], results.scaleOut.sentByApi[api].messages, `${api}: POSTs answered`);
+      assert.ok(requests?.['/webhooks/vonage/inbound'] >= results.scaleOut.sentByApi[api].starts, `${api}: STARTs`);
+    }
+    assert.ok(results.scaleOut.tasksByWorker?.workflows > 0);
+    assert.ok(results.scaleOutOverOneEach > 0);
     assert.equal(results.apiLatency.messages.requests, 10);
     assert.equal(results.apiLatency.inbound.requests, 10);
     assert.equal(results.stopToBlocked.measured, 3);
@@ -58,6 +72,7 @@ describe('npm run bench', () => {
     const busyGroups = {
       floor: ['temporal', 'floorWorker', 'bench'],
       endToEnd: ['temporal', 'worker', 'api', 'bench'],
+      scaleOut: ['temporal', 'worker', 'worker2', 'api', 'api2', 'bench'],
     };
     for (const [section, groups] of Object.entries(busyGroups)) {
       const cpu = results[section].cpuPerLead;
@@ -65,8 +80,15 @@ describe('npm run bench', () => {
       for (const group of groups) assert.ok(cpu.msPerLead[group] > 0, `${section}: no CPU for ${group}`);
     }
     assert.ok(results.oursOverFloorIfCpuBound > 0);
-    for (const row of ['CPU per lead (floor)', 'CPU per lead (ours)', 'ours / floor if CPU-bound']) {
-      const label = row.replace(/[()]/g, '\\$&');
+    const rows = [
+      'CPU per lead (floor)',
+      'CPU per lead (ours)',
+      'ours / floor if CPU-bound',
+      '2+2 / 1+1',
+      'CPU per lead (2b)',
+    ];
+    for (const row of rows) {
+      const label = row.replace(/[()+.]/g, '\\$&');
       const value = new RegExp(`\\| +${label} \\| \\*\\*([\\d.]+)`).exec(results.markdown)?.[1];
       assert.ok(Number(value) > 0, `row "${row}" missing or not positive`);
     }
