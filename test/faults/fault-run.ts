@@ -107,6 +107,8 @@ export interface InjectContext {
   random: () => number;
   isLoadDone(): boolean;
   loadDone: Promise<void>;
+  /** Resolves when every text is queued and the numbers start to reply: from here STARTs release held texts. */
+  repliesStarted: Promise<void>;
   log(line: string): void;
   /** The pushed events so far (undefined when the run does not check events). */
   eventProgress?: () => Promise<EventProgress>;
@@ -411,10 +413,15 @@ export async function runFaultScenario(system: FaultSystem, options: FaultRunOpt
       resolve();
     };
   });
+  let markRepliesStarted: () => void = () => undefined;
+  const repliesStarted = new Promise<void>((resolve) => {
+    markRepliesStarted = resolve;
+  });
   const injection = options.inject({
     random,
     isLoadDone: () => loadIsDone,
     loadDone,
+    repliesStarted,
     log: (line) => faultLog.push(`${new Date().toISOString()} ${line}`),
     eventProgress: eventWatch ? () => eventWatch.progress() : undefined,
   });
@@ -446,6 +453,7 @@ export async function runFaultScenario(system: FaultSystem, options: FaultRunOpt
     });
 
     // Phase 2: the numbers reply, in a shuffled order; then (or, with redelivery, meanwhile) follow-ups.
+    markRepliesStarted();
     await runPool(shuffled(numbers, random), concurrency, async (number) => {
       const replies = async () => {
         if (number.plan === 'start') await reply(number, 'START');
@@ -478,6 +486,7 @@ export async function runFaultScenario(system: FaultSystem, options: FaultRunOpt
     loadError = error;
   }
   const loadMs = Date.now() - startedAt;
+  markRepliesStarted(); // when the queue phase failed, so an injector waiting for it does not wait for ever
   markLoadDone();
   const faultsInjected = await injection;
   if (loadError) throw loadError;

@@ -31,6 +31,7 @@ import {
 } from './system';
 import { bundleConsentWorkflows, temporalCliPath } from './temporal-cli';
 import { sendAtAnyHour } from '../../src/sending-window/plan-send';
+import { spawnApiProcess, startBalancer, type ApiProcess, type Balancer } from './api-replicas';
 export { freePort } from '../../src/ports';
 import { freePort } from '../../src/ports';
 
@@ -102,7 +103,14 @@ export interface FaultSystem {
   db: TestDatabase;
   sandbox: Sandbox;
   sandboxUrl: string;
+  /** Where clients and the sandbox reach the API: the API itself, or the balancer in front of its replicas. */
   apiUrl: string;
+  /** The spawned API replicas (src/server.ts) beside the one in this process; none unless `apiReplicas` > 1. */
+  apiProcesses: ApiProcess[];
+  /** The balancer in front of the replicas, when there is more than one. */
+  balancer?: Balancer;
+  /** Spawns `api` again on its port (after a kill); resolves once it answers /readyz. */
+  restartApi(api: ApiProcess): Promise<ApiProcess>;
   /** Counts of requests the sandbox answered with an injected fault, by mode. */
   sandboxFaultsApplied: Record<SandboxFault['mode'], number>;
   workers: WorkerProcess[];
@@ -136,6 +144,11 @@ export interface FaultSystemOptions {
   vonageTimeoutMs?: number;
   /** Pause before each sandbox status callback. */
   statusDelayMs?: number;
+  /**
+   * API replicas behind a round-robin balancer (test/support/api-replicas.ts): the one in this process and the
+   * rest spawned as src/server.ts, as docker-compose.yml runs two. Default 1: the API in this process, no balancer.
+   */
+  apiReplicas?: number;
 }
 
 /**
@@ -315,8 +328,7 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  sandbox.setWebhookBaseUrl(apiUrl);
+  const inProcessApiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   // knex prints "Connection Error: ..." to stdout for every pooled connection F3 terminates; keep it in the log.
   for (const pool of [appKnex, db.knex]) routeKnexWarnings(pool, apiLog);
@@ -326,6 +338,35 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
   const inProcessWorkers = new Set<InProcessWorker>();
   const closers: (() => Promise<void>)[] = [];
   let senderCounter = 0;
+  /** The environment of every spawned process, as in production: workers and API replicas read the same. */
+  const childEnv = (): NodeJS.ProcessEnv => ({
+    ...process.env,
+    NODE_ENV: 'test',
+    QUIET_HOURS: 'off',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: 'default',
+    VONAGE_API_HOST: sandboxListener.url,
+    VONAGE_SIGNATURE_SECRET: SIGNATURE_SECRET,
+    PHONE_HASH_KEY,
+    PAYLOAD_ENCRYPTION_KEYS: PAYLOAD_ENCRYPTION_KEYS.map(({ id, key }) => `${id}:${key}`).join(','),
+    VONAGE_TIMEOUT_MS: String(options.vonageTimeoutMs ?? 5000),
+    SEND_RECONCILE_WINDOW_MS: String(options.reconcileWindowMs ?? 20_000),
+    WORKER_SHUTDOWN_GRACE_MS: '5000',
+    WORKER_METRICS_ADDRESS: '',
+    API_RATE_LIMIT_PER_MINUTE: String(UNLIMITED_RATE.apiPerMinute),
+    API_SENDS_RATE_LIMIT_PER_MINUTE: String(UNLIMITED_RATE.sendsPerMinute),
+    WEBHOOK_MAX_AGE_SECONDS: '300',
+  });
+  const apiProcesses: ApiProcess[] = [];
+  for (let i = 1; i < (options.apiReplicas ?? 1); i += 1) {
+    apiProcesses.push(await spawnApiProcess({ port: await freePort(), env: childEnv(), log: apiLog }));
+  }
+  const balancer =
+    apiProcesses.length > 0 ? await startBalancer([inProcessApiUrl, ...apiProcesses.map((api) => api.url)]) : undefined;
+  const apiUrl = balancer?.url ?? inProcessApiUrl;
+  sandbox.setWebhookBaseUrl(apiUrl);
 
   const system: FaultSystem = {
     name: options.name,
@@ -335,6 +376,13 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
     sandbox,
     sandboxUrl: sandboxListener.url,
     apiUrl,
+    apiProcesses,
+    balancer,
+    async restartApi(api) {
+      const restarted = await spawnApiProcess({ port: Number(new URL(api.url).port), env: childEnv(), log: apiLog });
+      apiProcesses.splice(apiProcesses.indexOf(api), 1, restarted);
+      return restarted;
+    },
     sandboxFaultsApplied,
     workers,
     async createAccount(accountOptions = {}) {
@@ -353,22 +401,7 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
     async spawnWorker(spawnOptions = {}) {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src/worker.ts')], {
         cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          QUIET_HOURS: 'off',
-          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-          DATABASE_URL: db.url,
-          TEMPORAL_ADDRESS: temporal.address,
-          TEMPORAL_NAMESPACE: 'default',
-          VONAGE_API_HOST: sandboxListener.url,
-          VONAGE_SIGNATURE_SECRET: SIGNATURE_SECRET,
-          PHONE_HASH_KEY,
-          PAYLOAD_ENCRYPTION_KEYS: PAYLOAD_ENCRYPTION_KEYS.map(({ id, key }) => `${id}:${key}`).join(','),
-          VONAGE_TIMEOUT_MS: String(options.vonageTimeoutMs ?? 5000),
-          SEND_RECONCILE_WINDOW_MS: String(options.reconcileWindowMs ?? 20_000),
-          WORKER_SHUTDOWN_GRACE_MS: '5000',
-        },
+        env: childEnv(),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       if (child.pid === undefined) throw new Error('could not spawn the worker');
@@ -468,6 +501,9 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
       for (const worker of [...inProcessWorkers]) await worker.stop();
       for (const worker of workers) if (!worker.hasExited) worker.child.kill('SIGKILL');
       await Promise.all(workers.map((worker) => worker.exited));
+      await balancer?.close();
+      for (const api of apiProcesses) if (!api.hasExited) api.child.kill('SIGKILL');
+      await Promise.all(apiProcesses.map((api) => api.exited));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandboxListener.close();
