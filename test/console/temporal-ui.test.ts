@@ -11,6 +11,7 @@ import { AccountsRepository } from '../../src/db/accounts-repository';
 import { createKnex } from '../../src/db/knex';
 import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
 import { createWorker } from '../../src/worker-setup';
+import { sendAtAnyHour } from '../../src/sending-window/plan-send';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { freePort, launchBrowser, type TestBrowser } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -102,6 +103,8 @@ describe('Temporal Web UI', () => {
       vonage: sandboxVonageOptions(sandboxListener.url),
       payloadCodec,
       shutdownGraceMs: 2_000,
+      // The suite runs at any hour; with quiet hours, a 212 number's opt-in would wait for 08:00 in New York.
+      planSend: sendAtAnyHour,
     });
     const running = worker.run();
     closers.push(
