@@ -1,10 +1,11 @@
-import { ApplicationFailure, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
 import type { FailureReason } from '../workflows/sms-consent.contract';
 import type {
   RecordConsentChangeInput,
   RecordQueuedMessageInput,
   RecordQueuedMessageResult,
   SendTextInput,
+  SendTextsInput,
   SendPlanner,
   SendTextResult,
   SetMessageStatusInput,
@@ -64,15 +65,73 @@ export interface MessagingDeps {
   reconcileWindowMs: number;
   /** Quiet hours: when a lead's text or opt-in may reach the recipient. */
   planSend: SendPlanner;
+  /**
+   * True once the worker is draining (SIGTERM): sendTexts then stops after the text in flight and fails its attempt
+   * as retryable, so the rest of the batch goes out from the retry on another worker instead of delaying the drain.
+   */
+  isWorkerStopping?: () => boolean;
 }
 
 /** Builds the activities that touch Postgres and Vonage for the consent workflow. */
 export function createMessagingActivities(deps: MessagingDeps) {
   const { store, sms } = deps;
+
+  /** One text at most once (see sendText): lock, claim, provider, outcome. */
+  const sendOne = (input: SendTextInput): Promise<SendTextResult> =>
+    store.withNumberLock(input.accountId, input.phone, async () => {
+      // Only a caller that can wait for the window lets the gate answer `scheduled` (see SendTextInput.canSchedule).
+      const claim = await store.claimOutbound(input, {
+        reconcileWindowMs: deps.reconcileWindowMs,
+        planSend: input.canSchedule ? deps.planSend : undefined,
+      });
+      if (claim.kind === 'done') return claim.result;
+      if (claim.kind === 'outcome_unknown') {
+        throw ApplicationFailure.retryable('an earlier send attempt may have reached Vonage', 'SendOutcomeUnknown');
+      }
+      const outcome = await sms.sendSms({
+        to: claim.to,
+        from: claim.from,
+        text: claim.text,
+        clientRef: input.messageId,
+      });
+      switch (outcome.kind) {
+        case 'accepted':
+          return store.markSent(input.messageId, outcome.providerMessageId);
+        case 'refused':
+          log.warn('provider refused a text', { messageId: input.messageId, reason: outcome.reason });
+          await store.markFailed(input.messageId, outcome.reason, outcome.detail);
+          return { status: 'failed', reason: outcome.reason };
+        case 'not_sent_retryable':
+          await store.releaseClaim(input.messageId);
+          throw ApplicationFailure.retryable(`provider unavailable: ${outcome.detail}`, 'ProviderUnavailable');
+        case 'outcome_unknown':
+          throw ApplicationFailure.retryable(`send outcome unknown: ${outcome.detail}`, 'SendOutcomeUnknown');
+      }
+    });
+
   return {
-    /** Writes the queued text (idempotent by message ID and idempotency key) and reads the number's consent. */
+    /**
+     * Writes the queued text (idempotent by message ID and idempotency key) and reads the number's consent. With
+     * `optIn`, then sends the lead's opt-in as sendText would, after the text's row is committed. A retry after a
+     * failed send finds the row under this message ID and carries on as the first attempt, and the opt-in's own
+     * row keeps it to one send.
+     */
     async recordQueuedMessage(input: RecordQueuedMessageInput): Promise<RecordQueuedMessageResult> {
-      return store.recordQueuedMessage(input);
+      const { optIn, ...text } = input;
+      const recorded = await store.recordQueuedMessage(text);
+      if (!optIn || recorded.isDuplicate || recorded.isOnDoNotContact) return recorded;
+      const { accountId, phone, phoneKey, workflowId, leadId } = input;
+      const sent = await sendOne({
+        accountId,
+        phone,
+        phoneKey,
+        workflowId,
+        messageId: optIn.messageId,
+        kind: 'opt_in',
+        leadId,
+        canSchedule: true,
+      });
+      return { ...recorded, optIn: sent };
     },
 
     /**
@@ -85,36 +144,32 @@ export function createMessagingActivities(deps: MessagingDeps) {
      * arrives within `reconcileWindowMs`, the text is failed with `send_outcome_unknown`, never resent.
      */
     async sendText(input: SendTextInput): Promise<SendTextResult> {
-      return store.withNumberLock(input.accountId, input.phone, async () => {
-        // Only a caller that can wait for the window lets the gate answer `scheduled` (see SendTextInput.canSchedule).
-        const claim = await store.claimOutbound(input, {
-          reconcileWindowMs: deps.reconcileWindowMs,
-          planSend: input.canSchedule ? deps.planSend : undefined,
-        });
-        if (claim.kind === 'done') return claim.result;
-        if (claim.kind === 'outcome_unknown') {
-          throw ApplicationFailure.retryable('an earlier send attempt may have reached Vonage', 'SendOutcomeUnknown');
+      return sendOne(input);
+    },
+
+    /**
+     * Sends texts to one number in order, each exactly as sendText does: its own lock, claim and outbox row, so
+     * each is sent at most once and a STOP committed between two of them blocks the rest at the gate. One activity
+     * instead of one per text (a START's confirmation and the texts it releases): fewer Temporal tasks per lead.
+     * A retry after a failure part-way starts from the first text again; the texts already sent come back from
+     * their rows as they were, without a second send. A heartbeat after each text lets a dead worker's batch be
+     * retried as soon as one text's time has passed, not after the whole batch's. A worker that starts to drain
+     * (or an attempt cancelled) stops after the text in flight, and the retry sends the rest.
+     */
+    async sendTexts(input: SendTextsInput): Promise<SendTextResult[]> {
+      const { texts, ...ref } = input;
+      const results: SendTextResult[] = [];
+      for (const text of texts) {
+        if (results.length > 0 && (deps.isWorkerStopping?.() || Context.current().cancellationSignal.aborted)) {
+          throw ApplicationFailure.retryable(
+            `the worker is stopping after ${results.length} of ${texts.length} texts; the retry sends the rest`,
+            'WorkerStopping',
+          );
         }
-        const outcome = await sms.sendSms({
-          to: claim.to,
-          from: claim.from,
-          text: claim.text,
-          clientRef: input.messageId,
-        });
-        switch (outcome.kind) {
-          case 'accepted':
-            return store.markSent(input.messageId, outcome.providerMessageId);
-          case 'refused':
-            log.warn('provider refused a text', { messageId: input.messageId, reason: outcome.reason });
-            await store.markFailed(input.messageId, outcome.reason, outcome.detail);
-            return { status: 'failed', reason: outcome.reason };
-          case 'not_sent_retryable':
-            await store.releaseClaim(input.messageId);
-            throw ApplicationFailure.retryable(`provider unavailable: ${outcome.detail}`, 'ProviderUnavailable');
-          case 'outcome_unknown':
-            throw ApplicationFailure.retryable(`send outcome unknown: ${outcome.detail}`, 'SendOutcomeUnknown');
-        }
-      });
+        heartbeat(results.length);
+        results.push(await sendOne({ ...ref, ...text }));
+      }
+      return results;
     },
 
     /** Moves non-terminal messages to held, cancelled, expired, blocked or failed. */

@@ -26,7 +26,14 @@ export interface NumberRef {
 }
 
 /** Input of recordQueuedMessage. */
-export interface RecordQueuedMessageInput extends NumberRef, QueueMessageInput {}
+export interface RecordQueuedMessageInput extends NumberRef, QueueMessageInput {
+  /**
+   * The lead is new to the workflow, which sends it the Opt-In template first: with this, the same activity sends
+   * that opt-in (under this message ID, as sendText would) once the text is recorded, unless the text turned out a
+   * duplicate or the number is on Do Not Contact. One activity instead of two for a new lead.
+   */
+  optIn?: { messageId: string };
+}
 
 /** What Postgres knows when a message is queued. */
 export interface RecordQueuedMessageResult {
@@ -39,6 +46,8 @@ export interface RecordQueuedMessageResult {
   holdLimitMs: number;
   /** The CRM gave this lead another time zone or state than before: its scheduled texts are planned again. */
   isZoneChanged?: boolean;
+  /** What the opt-in send asked for with `optIn` did; absent when it was not sent (a duplicate, Do Not Contact). */
+  optIn?: SendTextResult;
 }
 
 /** Input of sendText: the row is created if missing (keyed by messageId) and sent at most once. */
@@ -54,6 +63,11 @@ export interface SendTextInput extends NumberRef {
    * quiet hours.
    */
   canSchedule?: boolean;
+}
+
+/** Input of sendTexts: texts to one number, sent one after the other in this order, each as sendText sends it. */
+export interface SendTextsInput extends NumberRef {
+  texts: Omit<SendTextInput, keyof NumberRef>[];
 }
 
 /** The outcome of one sendText. */

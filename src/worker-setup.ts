@@ -38,13 +38,16 @@ export const MAX_CONCURRENT_LOCAL_ACTIVITIES = 8;
 
 /** Creates the Worker with real activities: Postgres through knex, Vonage through the SDK. */
 export async function createWorker(setup: WorkerSetup): Promise<Worker> {
+  const created: { worker?: Worker } = {};
   const activities = createActivities({
     store: new OutboxRepository(setup.knex, setup.lockKnex),
     sms: new VonageSmsGateway(createVonageClient(setup.vonage)),
     reconcileWindowMs: setup.reconcileWindowMs ?? 10 * 60 * 1000,
     planSend: setup.planSend ?? planSend,
+    // Once SIGTERM starts the drain, a batch of texts stops after the one in flight (activities/messaging.ts).
+    isWorkerStopping: () => created.worker !== undefined && created.worker.getState() !== 'RUNNING',
   });
-  return Worker.create({
+  const worker = await Worker.create({
     connection: setup.connection,
     namespace: setup.namespace,
     taskQueue: TASK_QUEUE,
@@ -62,4 +65,6 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     maxCachedWorkflows: setup.maxCachedWorkflows,
     ...(setup.logger ? { interceptors: { activity: [activityAttemptLogging(setup.logger)] } } : {}),
   });
+  created.worker = worker;
+  return worker;
 }

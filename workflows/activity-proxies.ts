@@ -15,6 +15,23 @@ export const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
+// recordQueuedMessage that also sends a new lead's opt-in: the write, then one send bounded as sendText's (20 s).
+export const queueActs = proxyActivities<Pick<Activities, 'recordQueuedMessage'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Texts a START sends in one activity (sendTexts): at most this many per activity, so one attempt stays short. */
+export const TEXTS_PER_BATCH = 20;
+
+// sendTexts sends up to TEXTS_PER_BATCH texts, each bounded as one sendText is (20 s). A heartbeat after each text
+// keeps the 20 s bound for a dead worker; the start-to-close bound covers a whole batch of slow sends.
+export const batchActs = proxyActivities<Pick<Activities, 'sendTexts'>>({
+  startToCloseTimeout: '7 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
 /** The Postgres-only activities that run as local activities: idempotent, one short transaction, no provider call. */
 export type Bookkeeping = Pick<Activities, 'setMessageStatus' | 'recordConsentChange'>;
 

@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RecordQueuedMessageResult } from '../activities';
-import { acts, bookkeeping } from './activity-proxies';
+import { acts, bookkeeping, queueActs } from './activity-proxies';
 import {
   type ConsentState,
   type DoNotContactChanged,
@@ -29,7 +29,9 @@ import {
 import {
   PATCH_CONFIRM_UNCONFIRMED_STOP,
   PATCH_NO_OPT_IN_IS_NOT_REJECTED,
+  PATCH_OPT_IN_WITH_QUEUED_TEXT,
   PATCH_QUIET_HOURS,
+  PATCH_START_SENDS_IN_ONE_ACTIVITY,
   PATCH_UNCLEAR_REPLY_PAUSES,
 } from './patches';
 import { NumberEffects, withoutLanguage, type Evidence } from './number-effects';
@@ -160,7 +162,12 @@ export class NumberConsent {
     // it, so the text reaches Postgres only once Temporal has made the update durable. Run inside that same task, it
     // could write the row and then lose the task (a Temporal restart, fault F2): the caller is told to retry, its
     // retry finds the row by idempotency key, and the workflow never hears of a text left `queued` or `held`.
-    const recorded: RecordQueuedMessageResult = await acts.recordQueuedMessage({ ...this.ref, ...message });
+    // A lead that will get its opt-in now has it sent by the same activity, right after its text is recorded. The
+    // activity sends nothing for a duplicate or a number on Do Not Contact, the cases below that send no opt-in.
+    const optIn = this.needsOptInNow(message.leadId) && patched(PATCH_OPT_IN_WITH_QUEUED_TEXT) ? uuid4() : undefined;
+    const recorded: RecordQueuedMessageResult = optIn
+      ? await queueActs.recordQueuedMessage({ ...this.ref, ...message, optIn: { messageId: optIn } })
+      : await acts.recordQueuedMessage({ ...this.ref, ...message });
     this.state.holdLimitMs = recorded.holdLimitMs;
     if (recorded.isZoneChanged) this.schedule.replan(Date.now(), message.leadId);
     const lead = this.state.leads[message.leadId];
@@ -217,18 +224,19 @@ export class NumberConsent {
       // The lead's opt-in already waits for the window: the text waits behind it, and no second opt-in is queued.
       const waitingOptIn = this.schedule.optInFor(message.leadId);
       if (waitingOptIn) return this.effects.hold(messageId, message.leadId, waitingOptIn.sendAt);
-      const optIn = await this.effects.sendOptIn(message.leadId, message.actor);
-      if (optIn.status === 'scheduled')
+      const sentWithText = optIn && recorded.optIn ? { messageId: optIn, result: recorded.optIn } : undefined;
+      const optInResult = await this.effects.sendOptIn(message.leadId, message.actor, undefined, sentWithText);
+      if (optInResult.status === 'scheduled')
         return this.effects.hold(messageId, message.leadId, this.schedule.optInFor(message.leadId)?.sendAt);
-      if (optIn.status !== 'sent' && optIn.status !== 'delivered') {
-        const status = optIn.status === 'blocked' ? 'blocked' : 'failed';
+      if (optInResult.status !== 'sent' && optInResult.status !== 'delivered') {
+        const status = optInResult.status === 'blocked' ? 'blocked' : 'failed';
         await bookkeeping().setMessageStatus({
           accountId: this.ref.accountId,
           messageIds: [messageId],
           status,
-          reason: optIn.reason,
+          reason: optInResult.reason,
         });
-        return this.effects.result(messageId, status, message.leadId, optIn.reason);
+        return this.effects.result(messageId, status, message.leadId, optInResult.reason);
       }
       return this.effects.hold(messageId, message.leadId);
     }
@@ -237,6 +245,18 @@ export class NumberConsent {
     // accepted: the lead opted in; send now, or when the recipient's window opens.
     const sent = await this.effects.sendLead(messageId, message.leadId);
     return this.effects.result(messageId, sent.status, message.leadId, sent.reason, sent.sendAt);
+  }
+
+  /**
+   * Whether a text queued now for this lead sends the lead's opt-in first, as onMessageQueued decides it when the
+   * text is new and the number is not on Do Not Contact: not opted out, not paused, the lead new or not_sent, and no
+   * opt-in of its waiting for the window.
+   */
+  private needsOptInNow(leadId: string): boolean {
+    const lead = this.state.leads[leadId];
+    if (this.state.isOptedOut || this.state.isPaused) return false;
+    if (lead && lead.status !== 'not_sent') return false;
+    return this.schedule.optInFor(leadId) === undefined;
   }
 
   /** Remembers an event id; false when it was seen before (a redelivery). */
@@ -361,16 +381,26 @@ export class NumberConsent {
         ...withoutLanguage(evidence),
       });
     }
-    await this.effects.send(uuid4(), 'opt_in_confirmation', undefined, evidence.language);
     // After a pause, texts held for leads that had accepted before it go out too; otherwise only the leads this
     // START accepted have held texts.
     const released = wasPaused
       ? (leadId: string) => this.state.leads[leadId]?.status === 'accepted'
       : (leadId: string) => waiting.includes(leadId);
-    const release = this.state.held.filter((held) => released(held.leadId));
-    for (const held of release) {
-      await this.effects.sendLead(held.messageId, held.leadId);
-      this.state.held = this.state.held.filter((h) => h.messageId !== held.messageId);
+    if (patched(PATCH_START_SENDS_IN_ONE_ACTIVITY)) {
+      // The confirmation first, then the released texts in the order they were queued, in one activity.
+      const release = this.state.held.filter((held) => released(held.leadId));
+      const confirmation = { messageId: uuid4(), kind: 'opt_in_confirmation' as const, language: evidence.language };
+      const texts = release.map((held) => ({ messageId: held.messageId, kind: 'lead' as const, leadId: held.leadId }));
+      const releasedIds = new Set(release.map((held) => held.messageId));
+      this.state.held = this.state.held.filter((held) => !releasedIds.has(held.messageId));
+      await this.effects.sendInOrder([confirmation, ...texts]);
+    } else {
+      await this.effects.send(uuid4(), 'opt_in_confirmation', undefined, evidence.language);
+      const release = this.state.held.filter((held) => released(held.leadId));
+      for (const held of release) {
+        await this.effects.sendLead(held.messageId, held.leadId);
+        this.state.held = this.state.held.filter((h) => h.messageId !== held.messageId);
+      }
     }
     if (wasPaused) {
       await this.sendOptInsHeldByPause();

@@ -7,7 +7,7 @@ import type {
   RecordConsentChangeInput,
   SendTextResult,
 } from '../activities';
-import { acts, bookkeeping } from './activity-proxies';
+import { acts, batchActs, bookkeeping, TEXTS_PER_BATCH } from './activity-proxies';
 import type { ReplyLanguage } from './inbound-keywords';
 import { PATCH_NO_OPT_IN_IS_NOT_REJECTED, PATCH_POSTGRES_DNC_MARKS_OPTED_OUT } from './patches';
 import type { ScheduledTexts } from './scheduled-texts';
@@ -53,11 +53,17 @@ export class NumberEffects {
 
   /**
    * Sends a lead's Opt-In template, or schedules it for the recipient's window. `scheduledMessageId` is the opt-in
-   * that was scheduled earlier and is now due; the send activity finds its row by that id.
+   * that was scheduled earlier and is now due; the send activity finds its row by that id. `sentWithText` is an
+   * opt-in that recordQueuedMessage already sent (or scheduled) with the lead's text: only its bookkeeping is left.
    */
-  async sendOptIn(leadId: string, actor?: string, scheduledMessageId?: string): Promise<SendTextResult> {
-    const optInMessageId = scheduledMessageId ?? uuid4();
-    const result = await this.send(optInMessageId, 'opt_in', leadId);
+  async sendOptIn(
+    leadId: string,
+    actor?: string,
+    scheduledMessageId?: string,
+    sentWithText?: { messageId: string; result: SendTextResult },
+  ): Promise<SendTextResult> {
+    const optInMessageId = sentWithText?.messageId ?? scheduledMessageId ?? uuid4();
+    const result = sentWithText?.result ?? (await this.send(optInMessageId, 'opt_in', leadId));
     if (result.status === 'scheduled') {
       this.schedule.add({ messageId: optInMessageId, leadId, kind: 'opt_in', sendAt: Date.parse(result.sendAt ?? '') });
       if (this.state.leads[leadId]?.reason !== 'outside_sending_window') {
@@ -131,6 +137,40 @@ export class NumberEffects {
     });
   }
 
+  /**
+   * Sends texts in this order through sendTexts, TEXTS_PER_BATCH to an activity: a START's confirmation and what it
+   * releases. A lead's text may be `scheduled` for its window, as sendLead would schedule it. Results in order.
+   */
+  async sendInOrder(texts: readonly OrderedText[]): Promise<SendTextResult[]> {
+    const results: SendTextResult[] = [];
+    for (let first = 0; first < texts.length; first += TEXTS_PER_BATCH) {
+      const batch = texts.slice(first, first + TEXTS_PER_BATCH);
+      const sent = await batchActs.sendTexts({
+        ...this.ref,
+        texts: batch.map(({ messageId, kind, leadId, language }) => ({
+          messageId,
+          kind,
+          ...(leadId ? { leadId } : {}),
+          ...(language ? { language } : {}),
+          ...(kind === 'lead' ? { canSchedule: true } : {}),
+        })),
+      });
+      batch.forEach((text, index) => {
+        const result = sent[index];
+        if (text.kind === 'lead' && text.leadId && result?.status === 'scheduled') {
+          this.schedule.add({
+            messageId: text.messageId,
+            leadId: text.leadId,
+            kind: 'lead',
+            sendAt: Date.parse(result.sendAt ?? ''),
+          });
+        }
+      });
+      results.push(...sent);
+    }
+    return results;
+  }
+
   /** Holds a lead's text until START; `optInSendAt` is when its opt-in, waiting for the window, goes out. */
   async hold(messageId: string, leadId: string, optInSendAt?: number): Promise<QueueMessageResult> {
     await bookkeeping().setMessageStatus({ accountId: this.ref.accountId, messageIds: [messageId], status: 'held' });
@@ -169,6 +209,14 @@ export class NumberEffects {
     // An absent sendAt stays absent: update results are recorded in history, and older ones never carried it.
     return { messageId, status, optIn, reason, isDuplicate: false, ...(sendAt ? { sendAt } : {}) };
   }
+}
+
+/** One text of sendInOrder: an account text answering a reply, or a lead's own text. */
+export interface OrderedText {
+  messageId: string;
+  kind: Extract<OutboundKind, 'opt_in_confirmation' | 'lead'>;
+  leadId?: string;
+  language?: ReplyLanguage;
 }
 
 /** What a reply leaves in the ledger, and the language its answer goes out in. */

@@ -26,3 +26,13 @@ export const PATCH_UNCLEAR_REPLY_PAUSES = 'unclear-reply-pauses-sends';
  * never hold a `scheduled` send result, so the marker only records when a run first sent a scheduled text.
  */
 export const PATCH_QUIET_HOURS = 'quiet-hours-scheduled-texts';
+/**
+ * A START sends its confirmation and the texts it releases in one sendTexts activity (in order, each with its own
+ * outbox row and claim) instead of one sendText each. Older histories hold one sendText per text.
+ */
+export const PATCH_START_SENDS_IN_ONE_ACTIVITY = 'start-sends-in-one-activity';
+/**
+ * A new lead's opt-in goes out from the recordQueuedMessage activity that records its text (RecordQueuedMessageInput
+ * .optIn) instead of a sendText of its own. Older histories hold recordQueuedMessage then sendText.
+ */
+export const PATCH_OPT_IN_WITH_QUEUED_TEXT = 'opt-in-sent-with-the-queued-text';

@@ -412,6 +412,148 @@ describe('messaging activities', () => {
     });
   });
 
+  describe("recordQueuedMessage with a new lead's opt-in", () => {
+    const queueWithOptIn = (number: TestNumber, optInId: string, messageId: string = randomUUID()) => ({
+      accountId: number.accountId,
+      phone: number.phone,
+      phoneKey: number.phoneKey,
+      workflowId: number.workflowId,
+      messageId,
+      leadId: 'lead-1',
+      body: 'Hi Dana, the house on Elm St is available.',
+      optIn: { messageId: optInId },
+    });
+
+    it('records the text, then sends the opt-in once; a retry after the provider failed sends it once and records the text once', async () => {
+      const number = await newNumber();
+      const input = queueWithOptIn(number, randomUUID());
+      sandbox.setFault({ mode: 'http500', remaining: 1 });
+
+      await assertRetryableFailure(runActivity(activitiesWith().recordQueuedMessage, input), 'ProviderUnavailable');
+      const textAfterFailure = await messageRow(input.messageId);
+      const retried = await runActivity(activitiesWith().recordQueuedMessage, input);
+
+      assert.equal(textAfterFailure.status, 'queued', 'the text was committed before the opt-in was tried');
+      assert.equal(retried.isDuplicate, false, 'the retry carries on as the first attempt');
+      assert.equal(retried.optIn?.status, 'sent');
+      const sent = sandbox.sent({ to: number.phone });
+      assert.deepEqual(
+        sent.map((message) => message.clientRef),
+        [input.optIn.messageId],
+      );
+      assert.equal(retried.optIn?.providerMessageId, sent[0]?.messageUuid);
+      assert.equal((await messageRow(input.optIn.messageId)).status, 'sent');
+      const texts = await db.knex('messages').where({ phone: number.phone, kind: 'lead' }).count({ n: '*' });
+      assert.equal(Number(texts[0]?.n), 1);
+    });
+
+    it('sends no opt-in when the number is on Do Not Contact or the text is a duplicate', async () => {
+      const onList = await newNumber();
+      await recordConsent(onList, { eventType: 'opted_out', leadIds: [], doNotContact: 'add' });
+      const fresh = await newNumber();
+
+      const blocked = await runActivity(activitiesWith().recordQueuedMessage, queueWithOptIn(onList, randomUUID()));
+      const keyed = await runActivity(activitiesWith().recordQueuedMessage, {
+        ...queueWithOptIn(fresh, randomUUID()),
+        idempotencyKey: 'same-request',
+      });
+      const again = await runActivity(activitiesWith().recordQueuedMessage, {
+        ...queueWithOptIn(fresh, randomUUID()),
+        idempotencyKey: 'same-request',
+      });
+
+      assert.equal(blocked.isOnDoNotContact, true);
+      assert.equal(blocked.optIn, undefined);
+      assert.equal(keyed.optIn?.status, 'sent', 'the first text under the key gets its opt-in');
+      assert.equal(again.isDuplicate, true);
+      assert.equal(again.optIn, undefined);
+      assert.deepEqual(sandbox.sent({ to: onList.phone }), []);
+      assert.equal(sandbox.sent({ to: fresh.phone }).length, 1, 'one opt-in: none for the duplicate');
+    });
+  });
+
+  describe('sendTexts', () => {
+    it('sends a START confirmation and the released texts in order, and a retry after a failure part-way sends none twice', async () => {
+      const number = await newNumber();
+      const first = await queueLeadText(number, 'lead-1', 'First: the house on Elm St.');
+      const second = await queueLeadText(number, 'lead-1', 'Second: the open house is Sunday.');
+      await recordConsent(number, { eventType: 'opted_in', leadIds: ['lead-1'] });
+      const {
+        messageId: confirmationId,
+        kind: _kind,
+        leadId: _leadId,
+        ...ref
+      } = sendInput(number, 'opt_in_confirmation');
+      const input = {
+        ...ref,
+        texts: [
+          { messageId: confirmationId, kind: 'opt_in_confirmation' as const },
+          { messageId: first, kind: 'lead' as const, leadId: 'lead-1', canSchedule: true },
+          { messageId: second, kind: 'lead' as const, leadId: 'lead-1', canSchedule: true },
+        ],
+      };
+      // The first attempt: once the confirmation is accepted, the sandbox answers the next send with a real 500.
+      const activities = activitiesWith();
+      const real = new VonageSmsGateway(
+        createVonageClient({
+          apiHost: sandboxListener.url,
+          apiKey: SANDBOX_CREDENTIAL,
+          apiSecret: SANDBOX_CREDENTIAL,
+          timeoutMs: 5000,
+        }),
+      );
+      let isFaultSet = false;
+      const failingAfterOne = createActivities({
+        store: new OutboxRepository(db.knex, lockKnex),
+        sms: {
+          async sendSms(request) {
+            const outcome = await real.sendSms(request);
+            if (!isFaultSet) sandbox.setFault({ mode: 'http500', remaining: 1 });
+            isFaultSet = true;
+            return outcome;
+          },
+        },
+        reconcileWindowMs: DEFAULT_RECONCILE_WINDOW_MS,
+        planSend: sendAtAnyHour,
+      });
+
+      await assertRetryableFailure(runActivity(failingAfterOne.sendTexts, input), 'ProviderUnavailable');
+      const afterFailure = sandbox.sent({ to: number.phone }).map((message) => message.clientRef);
+      const results = await runActivity(activities.sendTexts, input);
+
+      assert.deepEqual(afterFailure, [confirmationId]);
+      assert.deepEqual(
+        results.map((result) => result.status),
+        ['sent', 'sent', 'sent'],
+      );
+      assert.deepEqual(
+        sandbox.sent({ to: number.phone }).map((message) => message.clientRef),
+        [confirmationId, first, second],
+        'each text once, in the order given',
+      );
+      for (const id of [confirmationId, first, second]) assert.equal((await messageRow(id)).status, 'sent');
+    });
+
+    it('blocks a released text at the gate when the number went on Do Not Contact before its batch ran', async () => {
+      const number = await newNumber();
+      const first = await queueLeadText(number, 'lead-1', 'First: the house on Elm St.');
+      await recordConsent(number, { eventType: 'opted_in', leadIds: ['lead-1'] });
+      await recordConsent(number, { eventType: 'opted_out', leadIds: ['lead-1'], doNotContact: 'add' });
+      const { messageId: _id, kind: _kind, leadId: _leadId, ...ref } = sendInput(number, 'lead');
+
+      const results = await runActivity(activitiesWith().sendTexts, {
+        ...ref,
+        texts: [{ messageId: first, kind: 'lead', leadId: 'lead-1', canSchedule: true }],
+      });
+
+      assert.deepEqual(
+        results.map((result) => [result.status, result.reason]),
+        [['blocked', 'do_not_contact']],
+      );
+      assert.deepEqual(sandbox.sent({ to: number.phone }), []);
+    });
+  });
+
   describe('recordConsentChange', () => {
     it('appends each ledger row once when the same eventKey is recorded twice', async () => {
       const number = await newNumber();

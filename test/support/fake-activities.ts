@@ -6,6 +6,7 @@ import type {
   RecordQueuedMessageResult,
   SendTextInput,
   SendTextResult,
+  SendTextsInput,
   SetMessageStatusInput,
 } from '../../activities';
 import type { FailureReason, MessageStatus } from '../../workflows/sms-consent.contract';
@@ -15,6 +16,8 @@ import { withFooter } from '../../src/consent/footer';
 export type FakeActivityCall =
   | { name: 'recordQueuedMessage'; input: RecordQueuedMessageInput }
   | { name: 'sendText'; input: SendTextInput }
+  /** A batch; each of its texts is recorded after it as a sendText call, so a test reads every send in order. */
+  | { name: 'sendTexts'; input: SendTextsInput }
   | { name: 'setMessageStatus'; input: SetMessageStatusInput }
   | { name: 'recordConsentChange'; input: RecordConsentChangeInput };
 
@@ -55,11 +58,30 @@ export class FakeActivities {
   readonly activities: Activities = {
     recordQueuedMessage: async (input) => {
       this.calls.push({ name: 'recordQueuedMessage', input });
-      return this.recordQueuedMessage(input);
+      const recorded = this.recordQueuedMessage(input);
+      if (!input.optIn || recorded.isDuplicate || recorded.isOnDoNotContact) return recorded;
+      // The opt-in that goes out with the text is recorded after it as a sendText call, as a batch's texts are.
+      const { accountId, phone, phoneKey, workflowId, leadId, optIn } = input;
+      const send: SendTextInput = {
+        ...{ accountId, phone, phoneKey, workflowId, leadId },
+        ...{ messageId: optIn.messageId, kind: 'opt_in', canSchedule: true },
+      };
+      this.calls.push({ name: 'sendText', input: send });
+      return { ...recorded, optIn: this.sendText(send) };
     },
     sendText: async (input) => {
       this.calls.push({ name: 'sendText', input });
       return this.sendText(input);
+    },
+    sendTexts: async (input) => {
+      this.calls.push({ name: 'sendTexts', input });
+      const { texts, ...ref } = input;
+      const results: SendTextResult[] = [];
+      for (const text of texts) {
+        this.calls.push({ name: 'sendText', input: { ...ref, ...text } });
+        results.push(await this.sendText({ ...ref, ...text }));
+      }
+      return results;
     },
     setMessageStatus: async (input) => {
       this.calls.push({ name: 'setMessageStatus', input });

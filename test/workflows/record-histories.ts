@@ -38,8 +38,10 @@ async function main(): Promise<void> {
   const system = await startSystem({ isQuietHoursEnforced: true });
   try {
     const account = await system.createAccount();
+    // Leads live where it is noon, so the recorder runs at any hour of the day with quiet hours enforced.
+    const DAYTIME = zoneWhereLocalHourIs(12);
     const queue = (leadId: string, phone: string, body: string) =>
-      system.api('POST', '/v1/messages', { key: account.agentKey, body: { leadId, phone, body } });
+      system.api('POST', '/v1/messages', { key: account.agentKey, body: { leadId, phone, body, timeZone: DAYTIME } });
     const reply = (phone: string, text: string) =>
       system.sandbox.reply({ from: phone, to: account.senderNumber, text });
     const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));

@@ -69,6 +69,15 @@ describe('smsConsentWorkflow', () => {
       assert.deepEqual(optInSent?.leadIds, ['lead-1']);
       assert.equal(optInSent?.newStatus, 'sent');
       assert.equal(optInSent?.optInMessageId, fake.sends('opt_in')[0]?.messageId);
+      // One activity records the text and sends the opt-in: no sendText activity of its own.
+      const activities = fake.calls.filter((call) => call.name === 'recordQueuedMessage' || call.name === 'sendText');
+      assert.deepEqual(
+        activities.map((call) => [call.name, call.name === 'recordQueuedMessage' ? call.input.optIn?.messageId : '']),
+        [
+          ['recordQueuedMessage', fake.sends('opt_in')[0]?.messageId],
+          ['sendText', ''],
+        ],
+      );
       const state = await number.state();
       assert.equal(state.leads['lead-1']?.status, 'sent');
       assert.deepEqual(heldMessageIds(state), [result.messageId]);
@@ -201,9 +210,37 @@ describe('smsConsentWorkflow', () => {
       assert.equal(optedIn?.providerMessageId, providerMessageId);
       assert.equal(optedIn?.doNotContact, undefined);
       for (const result of queued) assert.equal(fake.statusOf(result.messageId), 'sent');
+      // One activity for the START's sends: the confirmation first, then the released texts (fewer Temporal tasks).
+      const batches = fake.calls.flatMap((call) => (call.name === 'sendTexts' ? [call.input.texts] : []));
+      assert.deepEqual(
+        batches.map((texts) => texts.map((text) => [text.kind, text.kind === 'lead' ? text.messageId : 'new'])),
+        [[['opt_in_confirmation', 'new'], ...queued.map((result) => ['lead', result.messageId])]],
+      );
       const state = await number.state();
       assert.equal(state.leads['lead-1']?.status, 'accepted');
       assert.deepEqual(state.held, []);
+    });
+  });
+
+  it('splits a START that releases more than twenty texts into activities of twenty, in queue order', async () => {
+    const fake = new FakeActivities();
+
+    await runScenario(fake, async (number) => {
+      const queued = [];
+      for (let i = 0; i < 24; i += 1) queued.push(await number.queue('lead-1', `text ${i}`));
+
+      await number.inbound('opt_in', 'START');
+
+      const batches = fake.calls.flatMap((call) => (call.name === 'sendTexts' ? [call.input.texts] : []));
+      assert.deepEqual(
+        batches.map((texts) => texts.length),
+        [20, 5],
+      );
+      assert.deepEqual(
+        batches.flat().map((text) => text.messageId),
+        [fake.sends('opt_in_confirmation')[0]?.messageId, ...queued.map((result) => result.messageId)],
+      );
+      for (const result of queued) assert.equal(fake.statusOf(result.messageId), 'sent');
     });
   });
 
