@@ -115,6 +115,11 @@ export interface BenchSystemOptions {
   onStatus?: (line: string) => void;
   /** Our worker's sticky-cache size (WORKER_MAX_CACHED_WORKFLOWS); undefined: the SDK's default. */
   workerMaxCachedWorkflows?: number;
+  /**
+   * Runs our API and worker under `node --cpu-prof`, writing api.cpuprofile and worker.cpuprofile here when they
+   * exit (bench/profile.ts).
+   */
+  cpuProfileDir?: string;
 }
 
 /** Starts everything and returns once the API answers and both workers poll their task queues. */
@@ -240,8 +245,14 @@ export async function startBenchSystem(options: BenchSystemOptions = {}): Promis
       WORKER_MAX_CACHED_WORKFLOWS: options.workerMaxCachedWorkflows?.toString() ?? '',
     };
     const tsx = (entry: string) => ['--import', 'tsx', path.join(REPO_ROOT, entry)];
-    const api = startChild('api', process.execPath, tsx('src/server.ts'), childEnv);
-    const worker = startChild('worker', process.execPath, tsx('src/worker.ts'), childEnv);
+    const profiled = (name: string, entry: string) => [
+      ...(options.cpuProfileDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+        : []),
+      ...tsx(entry),
+    ];
+    const api = startChild('api', process.execPath, profiled('api', 'src/server.ts'), childEnv);
+    const worker = startChild('worker', process.execPath, profiled('worker', 'src/worker.ts'), childEnv);
     const floorWorker = startChild('floor-worker', process.execPath, tsx('bench/floor-worker.ts'), childEnv);
     const [apiUrl] = await Promise.all([
       timed('api', () => waitForApi(`http://127.0.0.1:${apiPort}`, api)),
