@@ -1,10 +1,11 @@
 /**
  * Where is a recipient, for quiet hours? The CRM may tell us (an IANA zone, a state); otherwise we read the number's
- * prefix in libphonenumber's geocoding and time-zone data (through libphonenumber-geo-carrier). A prefix can map to
- * several zones; we return all of them and the window must hold in each (see sending-window.ts).
+ * prefix in libphonenumber's geocoding and time-zone data (libphonenumber-geo-carrier's tables, read once per
+ * process in number-data.ts). A prefix can map to several zones; we return all of them and the window must hold in
+ * each (see sending-window.ts).
  */
-import { geocoder, timezones } from 'libphonenumber-geo-carrier';
 import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
+import { numberGeocode, numberTimeZones } from './number-data';
 import { isValidTimeZone } from './sending-window';
 
 export interface RecipientZoneInput {
@@ -152,7 +153,7 @@ export async function resolveRecipientZone(input: RecipientZoneInput): Promise<R
     return { ok: true, timeZones: [input.timeZone], state, country, zoneSource: 'explicit' };
   }
 
-  const zones = (await timezones(number)) ?? [];
+  const zones = (await numberTimeZones(number)) ?? [];
   if (zones.length === 0 || !zones.every(isValidTimeZone)) {
     // Nothing usable: refusing is the only safe answer, since any hour we chose could be night for the recipient.
     return {
@@ -176,5 +177,5 @@ export async function resolveRecipientZone(input: RecipientZoneInput): Promise<R
 /** The geocoder's state for a US number; other NANP regions (Canada, Caribbean) have no US state. */
 async function stateFromNumber(number: PhoneNumber): Promise<string | undefined> {
   if (number.country !== 'US') return undefined;
-  return stateCodeOf(await geocoder(number));
+  return stateCodeOf(await numberGeocode(number));
 }
