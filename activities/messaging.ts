@@ -112,26 +112,18 @@ export function createMessagingActivities(deps: MessagingDeps) {
   return {
     /**
      * Writes the queued text (idempotent by message ID and idempotency key) and reads the number's consent. With
-     * `optIn`, then sends the lead's opt-in as sendText would, after the text's row is committed. A retry after a
-     * failed send finds the row under this message ID and carries on as the first attempt, and the opt-in's own
-     * row keeps it to one send.
+     * `optIn`, then sends the lead's opt-in as sendText would, after the text's row is committed; with `sendNow`,
+     * the text itself. A retry after a failed send finds the row under this message ID and carries on as the first
+     * attempt, and the sent text's own row keeps it to one send.
      */
     async recordQueuedMessage(input: RecordQueuedMessageInput): Promise<RecordQueuedMessageResult> {
-      const { optIn, ...text } = input;
+      const { optIn, sendNow, ...text } = input;
       const recorded = await store.recordQueuedMessage(text);
-      if (!optIn || recorded.isDuplicate || recorded.isOnDoNotContact) return recorded;
+      if ((!optIn && !sendNow) || recorded.isDuplicate || recorded.isOnDoNotContact) return recorded;
       const { accountId, phone, phoneKey, workflowId, leadId } = input;
-      const sent = await sendOne({
-        accountId,
-        phone,
-        phoneKey,
-        workflowId,
-        messageId: optIn.messageId,
-        kind: 'opt_in',
-        leadId,
-        canSchedule: true,
-      });
-      return { ...recorded, optIn: sent };
+      const ref = { accountId, phone, phoneKey, workflowId, leadId, canSchedule: true };
+      if (optIn) return { ...recorded, optIn: await sendOne({ ...ref, messageId: optIn.messageId, kind: 'opt_in' }) };
+      return { ...recorded, sent: await sendOne({ ...ref, messageId: recorded.messageId, kind: 'lead' }) };
     },
 
     /**

@@ -33,6 +33,11 @@ export interface RecordQueuedMessageInput extends NumberRef, QueueMessageInput {
    * duplicate or the number is on Do Not Contact. One activity instead of two for a new lead.
    */
   optIn?: { messageId: string };
+  /**
+   * The lead has accepted, so the workflow sends the text at once: with this, the same activity sends it (as
+   * sendText would) once it is recorded, unless it turned out a duplicate or the number is on Do Not Contact.
+   */
+  sendNow?: boolean;
 }
 
 /** What Postgres knows when a message is queued. */
@@ -48,6 +53,8 @@ export interface RecordQueuedMessageResult {
   isZoneChanged?: boolean;
   /** What the opt-in send asked for with `optIn` did; absent when it was not sent (a duplicate, Do Not Contact). */
   optIn?: SendTextResult;
+  /** What the send of the text itself asked for with `sendNow` did; absent when it was not sent. */
+  sent?: SendTextResult;
 }
 
 /** Input of sendText: the row is created if missing (keyed by messageId) and sent at most once. */

@@ -31,6 +31,7 @@ import {
   PATCH_NO_OPT_IN_IS_NOT_REJECTED,
   PATCH_OPT_IN_WITH_QUEUED_TEXT,
   PATCH_QUIET_HOURS,
+  PATCH_SEND_WITH_QUEUED_TEXT,
   PATCH_START_SENDS_IN_ONE_ACTIVITY,
   PATCH_UNCLEAR_REPLY_PAUSES,
 } from './patches';
@@ -164,10 +165,17 @@ export class NumberConsent {
     // retry finds the row by idempotency key, and the workflow never hears of a text left `queued` or `held`.
     // A lead that will get its opt-in now has it sent by the same activity, right after its text is recorded. The
     // activity sends nothing for a duplicate or a number on Do Not Contact, the cases below that send no opt-in.
+    // Likewise a text to a lead that has accepted, which goes out at once.
     const optIn = this.needsOptInNow(message.leadId) && patched(PATCH_OPT_IN_WITH_QUEUED_TEXT) ? uuid4() : undefined;
-    const recorded: RecordQueuedMessageResult = optIn
-      ? await queueActs.recordQueuedMessage({ ...this.ref, ...message, optIn: { messageId: optIn } })
-      : await acts.recordQueuedMessage({ ...this.ref, ...message });
+    const sendNow = !optIn && this.sendsAtOnce(message.leadId) && patched(PATCH_SEND_WITH_QUEUED_TEXT);
+    const recorded: RecordQueuedMessageResult =
+      optIn || sendNow
+        ? await queueActs.recordQueuedMessage({
+            ...this.ref,
+            ...message,
+            ...(optIn ? { optIn: { messageId: optIn } } : { sendNow: true }),
+          })
+        : await acts.recordQueuedMessage({ ...this.ref, ...message });
     this.state.holdLimitMs = recorded.holdLimitMs;
     if (recorded.isZoneChanged) this.schedule.replan(Date.now(), message.leadId);
     const lead = this.state.leads[message.leadId];
@@ -243,7 +251,7 @@ export class NumberConsent {
     if (lead.status === 'sent') return this.effects.hold(messageId, message.leadId);
 
     // accepted: the lead opted in; send now, or when the recipient's window opens.
-    const sent = await this.effects.sendLead(messageId, message.leadId);
+    const sent = await this.effects.sendLead(messageId, message.leadId, recorded.sent);
     return this.effects.result(messageId, sent.status, message.leadId, sent.reason, sent.sendAt);
   }
 
@@ -257,6 +265,12 @@ export class NumberConsent {
     if (this.state.isOptedOut || this.state.isPaused) return false;
     if (lead && lead.status !== 'not_sent') return false;
     return this.schedule.optInFor(leadId) === undefined;
+  }
+
+  /** Whether a new text for this lead goes out at once, as onMessageQueued decides it: the lead has accepted. */
+  private sendsAtOnce(leadId: string): boolean {
+    if (this.state.isOptedOut || this.state.isPaused) return false;
+    return this.state.leads[leadId]?.status === 'accepted';
   }
 
   /** Remembers an event id; false when it was seen before (a redelivery). */

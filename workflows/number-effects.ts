@@ -96,9 +96,12 @@ export class NumberEffects {
     return result;
   }
 
-  /** Sends a lead's own text now, or schedules it when the recipient's window is closed. */
-  async sendLead(messageId: string, leadId: string): Promise<SendTextResult> {
-    const result = await this.send(messageId, 'lead', leadId);
+  /**
+   * Sends a lead's own text now, or schedules it when the recipient's window is closed. `sentWhenRecorded` is what
+   * recordQueuedMessage already did with it (sendNow): only the scheduling is left.
+   */
+  async sendLead(messageId: string, leadId: string, sentWhenRecorded?: SendTextResult): Promise<SendTextResult> {
+    const result = sentWhenRecorded ?? (await this.send(messageId, 'lead', leadId));
     if (result.status === 'scheduled') {
       this.schedule.add({ messageId, leadId, kind: 'lead', sendAt: Date.parse(result.sendAt ?? '') });
     }

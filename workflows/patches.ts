@@ -36,3 +36,8 @@ export const PATCH_START_SENDS_IN_ONE_ACTIVITY = 'start-sends-in-one-activity';
  * .optIn) instead of a sendText of its own. Older histories hold recordQueuedMessage then sendText.
  */
 export const PATCH_OPT_IN_WITH_QUEUED_TEXT = 'opt-in-sent-with-the-queued-text';
+/**
+ * A text to a lead that has accepted goes out from the recordQueuedMessage activity that records it
+ * (RecordQueuedMessageInput.sendNow) instead of a sendText of its own. Older histories hold both activities.
+ */
+export const PATCH_SEND_WITH_QUEUED_TEXT = 'accepted-text-sent-when-recorded';

@@ -472,6 +472,37 @@ describe('messaging activities', () => {
     });
   });
 
+  describe('recordQueuedMessage with sendNow (the lead has accepted)', () => {
+    it('records the text and sends it once, with the footer; a duplicate request sends nothing more', async () => {
+      const number = await newNumber();
+      await queueLeadText(number, 'lead-1', 'First: held, then released.');
+      await recordConsent(number, { eventType: 'opted_in', leadIds: ['lead-1'] });
+      const input = {
+        accountId: number.accountId,
+        phone: number.phone,
+        phoneKey: number.phoneKey,
+        workflowId: number.workflowId,
+        messageId: randomUUID(),
+        leadId: 'lead-1',
+        body: 'The open house is Sunday at 2.',
+        idempotencyKey: `now-${randomUUID()}`,
+        sendNow: true,
+      };
+
+      const first = await runActivity(activitiesWith().recordQueuedMessage, input);
+      const again = await runActivity(activitiesWith().recordQueuedMessage, { ...input, messageId: randomUUID() });
+
+      assert.equal(first.sent?.status, 'sent');
+      assert.equal(again.isDuplicate, true);
+      assert.equal(again.sent, undefined);
+      assert.deepEqual(
+        sandbox.sent({ to: number.phone }).map((message) => [message.clientRef, message.text]),
+        [[input.messageId, `The open house is Sunday at 2.\n${FOOTER}`]],
+      );
+      assert.equal((await messageRow(input.messageId)).status, 'sent');
+    });
+  });
+
   describe('sendTexts', () => {
     it('sends a START confirmation and the released texts in order, and a retry after a failure part-way sends none twice', async () => {
       const number = await newNumber();

@@ -59,15 +59,17 @@ export class FakeActivities {
     recordQueuedMessage: async (input) => {
       this.calls.push({ name: 'recordQueuedMessage', input });
       const recorded = this.recordQueuedMessage(input);
-      if (!input.optIn || recorded.isDuplicate || recorded.isOnDoNotContact) return recorded;
-      // The opt-in that goes out with the text is recorded after it as a sendText call, as a batch's texts are.
-      const { accountId, phone, phoneKey, workflowId, leadId, optIn } = input;
+      const { accountId, phone, phoneKey, workflowId, leadId, optIn, sendNow } = input;
+      if ((!optIn && !sendNow) || recorded.isDuplicate || recorded.isOnDoNotContact) return recorded;
+      // What goes out with the text (its lead's opt-in, or the text itself) is recorded after it as a sendText call,
+      // as a batch's texts are.
       const send: SendTextInput = {
-        ...{ accountId, phone, phoneKey, workflowId, leadId },
-        ...{ messageId: optIn.messageId, kind: 'opt_in', canSchedule: true },
+        ...{ accountId, phone, phoneKey, workflowId, leadId, canSchedule: true },
+        ...(optIn ? { messageId: optIn.messageId, kind: 'opt_in' } : { messageId: recorded.messageId, kind: 'lead' }),
       };
       this.calls.push({ name: 'sendText', input: send });
-      return { ...recorded, optIn: this.sendText(send) };
+      const result = this.sendText(send);
+      return optIn ? { ...recorded, optIn: result } : { ...recorded, sent: result };
     },
     sendText: async (input) => {
       this.calls.push({ name: 'sendText', input });

@@ -260,6 +260,9 @@ describe('smsConsentWorkflow', () => {
         fake.sendsAfter(sendsBefore).map((send) => [send.kind, send.messageId, send.leadId]),
         [['lead', result.messageId, 'lead-1']],
       );
+      // One activity records the text and sends it.
+      const recorded = fake.calls.filter((call) => call.name === 'recordQueuedMessage').at(-1);
+      assert.equal(recorded?.name === 'recordQueuedMessage' && recorded.input.sendNow, true);
       assert.deepEqual((await number.state()).held, []);
     });
   });
