@@ -1,4 +1,5 @@
 import { tsToMs } from '@temporalio/common/lib/time';
+import type { temporal } from '@temporalio/proto';
 import type { BenchSystem } from '../harness';
 import { readCpuByGroup, type CpuGroupRoots, type CpuReading, type ReplicaCpuGroup } from '../machine';
 import type { PhoneAllocator } from '../phone-numbers';
@@ -165,6 +166,22 @@ export interface HistoryProfile {
   workflowTaskRunMs: number;
 }
 
+/** The events of each workflow's history (its latest run), leaving out those that could not be read. */
+export async function readHistories(
+  system: BenchSystem,
+  workflowIds: readonly string[],
+): Promise<temporal.api.history.v1.IHistoryEvent[][]> {
+  const histories: temporal.api.history.v1.IHistoryEvent[][] = [];
+  for (const workflowId of workflowIds) {
+    const history = await system.client.workflow
+      .getHandle(workflowId)
+      .fetchHistory()
+      .catch(() => undefined);
+    if (history) histories.push(history.events ?? []);
+  }
+  return histories;
+}
+
 /** Averages the history of each workflow (its latest run); undefined when none could be read. */
 export async function historyProfile(system: BenchSystem, workflowIds: string[]): Promise<HistoryProfile | undefined> {
   const totals = {
@@ -176,15 +193,9 @@ export async function historyProfile(system: BenchSystem, workflowIds: string[])
     workflowTaskDispatchMs: 0,
     workflowTaskRunMs: 0,
   };
-  let workflows = 0;
-  for (const workflowId of workflowIds) {
-    const history = await system.client.workflow
-      .getHandle(workflowId)
-      .fetchHistory()
-      .catch(() => undefined);
-    if (!history) continue;
-    workflows += 1;
-    const events = history.events ?? [];
+  const histories = await readHistories(system, workflowIds);
+  const workflows = histories.length;
+  for (const events of histories) {
     const timeOf = new Map<number, number>();
     for (const event of events) timeOf.set(Number(event.eventId), tsToMs(event.eventTime));
     totals.events += events.length;

@@ -8,6 +8,7 @@ import { benchPhone } from '../phone-numbers';
 import { startProgress } from '../progress';
 import { round1, round3, summarize, type LatencySummary } from '../stats';
 import {
+  readHistories,
   committedTransactions,
   Failures,
   historyProfile,
@@ -307,15 +308,10 @@ async function tasksByWorkerOf(
   // The SDK's default identity is `pid@host`.
   const workerOf = (identity: string | null | undefined): WorkerName | 'other' =>
     identity?.startsWith(`${pids.worker}@`) ? 'worker' : identity?.startsWith(`${pids.worker2}@`) ? 'worker2' : 'other';
-  let workflows = 0;
-  for (const workflowId of workflowIds) {
-    const history = await system.client.workflow
-      .getHandle(workflowId)
-      .fetchHistory()
-      .catch(() => undefined);
-    if (!history) continue;
-    workflows += 1;
-    for (const event of history.events ?? []) {
+  const histories = await readHistories(system, workflowIds);
+  const workflows = histories.length;
+  for (const events of histories) {
+    for (const event of events) {
       const task = event.workflowTaskStartedEventAttributes;
       if (task) workflowTasks[workerOf(task.identity)] += 1;
       const activity = event.activityTaskStartedEventAttributes;
