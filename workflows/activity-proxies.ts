@@ -9,16 +9,19 @@ import { PATCH_BOOKKEEPING_LOCAL } from './patches';
 
 // Activities retry until they succeed: a text to a lead must not be lost because Postgres or Vonage blinked.
 // Permanent refusals come back as results (failed/blocked), not as errors, so nothing here needs a catch.
+const RETRY_UNTIL_DONE = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
+
 // 20 s bounds one attempt (Vonage's client timeout is 10 s) and is how long a dead worker delays a retry.
 export const acts = proxyActivities<Activities>({
   startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: RETRY_UNTIL_DONE,
 });
 
-// recordQueuedMessage that also sends a new lead's opt-in: the write, then one send bounded as sendText's (20 s).
+// recordQueuedMessage that also sends a text (a new lead's opt-in, or the text to a lead that has accepted): the
+// write, then one send bounded as sendText's (20 s).
 export const queueActs = proxyActivities<Pick<Activities, 'recordQueuedMessage'>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: RETRY_UNTIL_DONE,
 });
 
 /** Texts a START sends in one activity (sendTexts): at most this many per activity, so one attempt stays short. */
@@ -29,7 +32,7 @@ export const TEXTS_PER_BATCH = 20;
 export const batchActs = proxyActivities<Pick<Activities, 'sendTexts'>>({
   startToCloseTimeout: '7 minutes',
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: RETRY_UNTIL_DONE,
 });
 
 /** The Postgres-only activities that run as local activities: idempotent, one short transaction, no provider call. */
@@ -47,7 +50,7 @@ export type Bookkeeping = Pick<Activities, 'setMessageStatus' | 'recordConsentCh
 const localActs = proxyLocalActivities<Bookkeeping>({
   startToCloseTimeout: '10 seconds',
   localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: RETRY_UNTIL_DONE,
 });
 
 /** Decided at every call: an older execution replays its recorded regular activities, then switches once live. */
