@@ -1,6 +1,6 @@
 import { createMessagingActivities, type MessagingDeps } from './messaging';
 
-export type { ConsentStore, SmsGateway, SendOutcome, OutboundClaim, MessagingDeps } from './messaging';
+export type { ClaimOutbound, ConsentStore, SmsGateway, SendOutcome, OutboundClaim, MessagingDeps } from './messaging';
 export type * from './types';
 
 /** Every activity the worker registers, built from injected dependencies (interfaces, not knex or SDK objects). */

@@ -24,19 +24,11 @@ export type OutboundClaim =
 export interface ConsentStore {
   recordQueuedMessage(input: RecordQueuedMessageInput): Promise<RecordQueuedMessageResult>;
   /**
-   * Runs `fn` while holding the number's lock. The STOP webhook takes the same lock before it commits the
-   * Do Not Contact row, so a send that passed the gate finishes before the STOP is acknowledged (invariant 2).
+   * Runs `fn` while holding the number's lock, and hands it the claim, which runs on the lock's own connection. The
+   * STOP webhook takes the same lock before it commits the Do Not Contact row, so a send that passed the gate
+   * finishes before the STOP is acknowledged (invariant 2).
    */
-  withNumberLock<T>(accountId: string, phone: string, fn: () => Promise<T>): Promise<T>;
-  /** Creates the row if missing, re-reads consent (gate) and marks it `sending`, all in one transaction. */
-  /**
-   * With `planSend` (a lead's text or opt-in whose caller can wait), a text outside the recipient's sending window
-   * is marked `scheduled` with its `sendAt` instead of `sending`, and comes back done as `scheduled`.
-   */
-  claimOutbound(
-    input: SendTextInput,
-    options: { reconcileWindowMs: number; planSend?: SendPlanner },
-  ): Promise<OutboundClaim>;
+  withNumberLock<T>(accountId: string, phone: string, fn: (claim: ClaimOutbound) => Promise<T>): Promise<T>;
   markSent(messageId: string, providerMessageId: string): Promise<SendTextResult>;
   markFailed(messageId: string, reason: FailureReason, detail?: unknown): Promise<void>;
   /** The provider surely did not take it (429, 5xx, refused connection): back to its previous status. */
@@ -44,6 +36,16 @@ export interface ConsentStore {
   setMessageStatus(input: SetMessageStatusInput): Promise<void>;
   recordConsentChange(input: RecordConsentChangeInput): Promise<void>;
 }
+
+/**
+ * Creates the row if missing, re-reads consent (gate) and marks it `sending`, all in one transaction. With
+ * `planSend` (a lead's text or opt-in whose caller can wait), a text outside the recipient's sending window is
+ * marked `scheduled` with its `sendAt` instead of `sending`, and comes back done as `scheduled`.
+ */
+export type ClaimOutbound = (
+  input: SendTextInput,
+  options: { reconcileWindowMs: number; planSend?: SendPlanner },
+) => Promise<OutboundClaim>;
 
 /** What the SMS provider said to one send. Implemented by src/vonage/sms-gateway.ts. */
 export type SendOutcome =
@@ -78,9 +80,9 @@ export function createMessagingActivities(deps: MessagingDeps) {
 
   /** One text at most once (see sendText): lock, claim, provider, outcome. */
   const sendOne = (input: SendTextInput): Promise<SendTextResult> =>
-    store.withNumberLock(input.accountId, input.phone, async () => {
+    store.withNumberLock(input.accountId, input.phone, async (claimOutbound) => {
       // Only a caller that can wait for the window lets the gate answer `scheduled` (see SendTextInput.canSchedule).
-      const claim = await store.claimOutbound(input, {
+      const claim = await claimOutbound(input, {
         reconcileWindowMs: deps.reconcileWindowMs,
         planSend: input.canSchedule ? deps.planSend : undefined,
       });

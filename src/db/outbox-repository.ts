@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type {
+  ClaimOutbound,
   ConsentStore,
   OutboundClaim,
   OutboundKind,
@@ -25,7 +26,7 @@ import {
   removeFromDoNotContact,
   type DoNotContactChange,
 } from './do-not-contact';
-import { lockNumber, lockNumberForListChange, lockSendGate } from './number-locks';
+import { holdNumberLock, lockNumberForListChange, lockSendGate } from './number-locks';
 
 interface MessageRow {
   id: string;
@@ -114,93 +115,97 @@ export class OutboxRepository implements ConsentStore {
     });
   }
 
-  async withNumberLock<T>(accountId: string, phone: string, fn: () => Promise<T>): Promise<T> {
-    return this.lockKnex.transaction(async (trx) => {
-      await lockNumber(trx, accountId, phone);
-      return fn();
-    });
+  async withNumberLock<T>(accountId: string, phone: string, fn: (claim: ClaimOutbound) => Promise<T>): Promise<T> {
+    return holdNumberLock(this.lockKnex, accountId, phone, (connection) =>
+      fn((input, options) => this.claimOutbound(connection, input, options)),
+    );
   }
 
-  async claimOutbound(
+  /** The claim's one transaction, on the connection that holds the number lock (holdNumberLock). */
+  private async claimOutbound(
+    connection: unknown,
     input: SendTextInput,
     options: { reconcileWindowMs: number; planSend?: SendPlanner },
   ): Promise<OutboundClaim> {
-    return this.knex.transaction(async (trx) => {
-      const account = await this.account(trx, input.accountId);
-      let row = await trx<MessageRow>('messages').where({ id: input.messageId }).forUpdate().first();
-      if (!row) {
-        if (input.kind === 'lead') throw new Error(`lead message ${input.messageId} is not in the outbox`);
-        [row] = await trx('messages')
-          .insert({
-            id: input.messageId,
-            account_id: input.accountId,
-            lead_id: input.leadId ?? null,
-            phone: input.phone,
-            phone_key: input.phoneKey,
-            direction: 'outbound',
-            kind: input.kind,
-            body: withFooter(templateFor(account, input.kind, input.language)),
-            status: 'queued',
-            workflow_id: input.workflowId,
-          })
-          .returning('*');
-        if (!row) throw new Error('insert returned no row');
-      }
-      if (row.account_id !== input.accountId) throw new Error('message belongs to another account');
+    return this.lockKnex.transaction(
+      async (trx) => {
+        const account = await this.account(trx, input.accountId);
+        let row = await trx<MessageRow>('messages').where({ id: input.messageId }).forUpdate().first();
+        if (!row) {
+          if (input.kind === 'lead') throw new Error(`lead message ${input.messageId} is not in the outbox`);
+          [row] = await trx('messages')
+            .insert({
+              id: input.messageId,
+              account_id: input.accountId,
+              lead_id: input.leadId ?? null,
+              phone: input.phone,
+              phone_key: input.phoneKey,
+              direction: 'outbound',
+              kind: input.kind,
+              body: withFooter(templateFor(account, input.kind, input.language)),
+              status: 'queued',
+              workflow_id: input.workflowId,
+            })
+            .returning('*');
+          if (!row) throw new Error('insert returned no row');
+        }
+        if (row.account_id !== input.accountId) throw new Error('message belongs to another account');
 
-      if (row.status === 'sent' || row.status === 'delivered') {
-        return {
-          kind: 'done',
-          result: { status: row.status, text: row.body, providerMessageId: row.provider_message_id ?? undefined },
-        };
-      }
-      if (TERMINAL_NOT_SENT.has(row.status)) {
-        return {
-          kind: 'done',
-          result: {
-            status: row.status === 'failed' ? 'failed' : 'blocked',
-            reason: row.reason ?? undefined,
-            text: row.body,
-          },
-        };
-      }
-      if (row.status === 'sending') {
-        if (row.provider_message_id) {
-          await trx('messages')
-            .where({ id: row.id })
-            .update({ status: 'sent', sent_at: trx.fn.now(), updated_at: trx.fn.now() });
+        if (row.status === 'sent' || row.status === 'delivered') {
           return {
             kind: 'done',
-            result: { status: 'sent', text: row.body, providerMessageId: row.provider_message_id },
+            result: { status: row.status, text: row.body, providerMessageId: row.provider_message_id ?? undefined },
           };
         }
-        const attemptedAt = row.send_attempted_at?.getTime() ?? 0;
-        if (Date.now() - attemptedAt < options.reconcileWindowMs) return { kind: 'outcome_unknown' };
-        await this.setStatus(trx, row.id, 'failed', 'send_outcome_unknown');
-        return { kind: 'done', result: { status: 'failed', reason: 'send_outcome_unknown', text: row.body } };
-      }
+        if (TERMINAL_NOT_SENT.has(row.status)) {
+          return {
+            kind: 'done',
+            result: {
+              status: row.status === 'failed' ? 'failed' : 'blocked',
+              reason: row.reason ?? undefined,
+              text: row.body,
+            },
+          };
+        }
+        if (row.status === 'sending') {
+          if (row.provider_message_id) {
+            await trx('messages')
+              .where({ id: row.id })
+              .update({ status: 'sent', sent_at: trx.fn.now(), updated_at: trx.fn.now() });
+            return {
+              kind: 'done',
+              result: { status: 'sent', text: row.body, providerMessageId: row.provider_message_id },
+            };
+          }
+          const attemptedAt = row.send_attempted_at?.getTime() ?? 0;
+          if (Date.now() - attemptedAt < options.reconcileWindowMs) return { kind: 'outcome_unknown' };
+          await this.setStatus(trx, row.id, 'failed', 'send_outcome_unknown');
+          return { kind: 'done', result: { status: 'failed', reason: 'send_outcome_unknown', text: row.body } };
+        }
 
-      await lockSendGate(trx, input.accountId, input.phone);
-      const refusal = await this.gate(trx, account, input, row);
-      if (refusal) {
-        const status = refusal === 'a2p_not_verified' ? 'failed' : 'blocked';
-        await this.setStatus(trx, row.id, status, refusal);
-        return { kind: 'done', result: { status, reason: refusal, text: row.body } };
-      }
-      if (options.planSend && (input.kind === 'lead' || input.kind === 'opt_in')) {
-        const waiting = await this.waitForWindow(trx, account, row, options.planSend);
-        if (waiting) return waiting;
-      }
-      await trx('messages')
-        .where({ id: row.id })
-        .update({ status: 'sending', send_attempted_at: trx.fn.now(), updated_at: trx.fn.now() });
-      return {
-        kind: 'send',
-        to: toVonageNumber(row.phone),
-        from: toVonageNumber(account.sender_number),
-        text: row.body,
-      };
-    });
+        await lockSendGate(trx, input.accountId, input.phone);
+        const refusal = await this.gate(trx, account, input, row);
+        if (refusal) {
+          const status = refusal === 'a2p_not_verified' ? 'failed' : 'blocked';
+          await this.setStatus(trx, row.id, status, refusal);
+          return { kind: 'done', result: { status, reason: refusal, text: row.body } };
+        }
+        if (options.planSend && (input.kind === 'lead' || input.kind === 'opt_in')) {
+          const waiting = await this.waitForWindow(trx, account, row, options.planSend);
+          if (waiting) return waiting;
+        }
+        await trx('messages')
+          .where({ id: row.id })
+          .update({ status: 'sending', send_attempted_at: trx.fn.now(), updated_at: trx.fn.now() });
+        return {
+          kind: 'send',
+          to: toVonageNumber(row.phone),
+          from: toVonageNumber(account.sender_number),
+          text: row.body,
+        };
+      },
+      { connection },
+    );
   }
 
   async markSent(messageId: string, providerMessageId: string): Promise<SendTextResult> {

@@ -607,6 +607,19 @@ interface LedgerRow {
 }
 
 /** Checks invariants 1-7 and exactly-once delivery; returns the report and every violation. */
+/** Advisory locks still held in the test database after a few seconds' grace, by backend and key. */
+async function advisoryLocksLeft(knex: FaultSystem['db']['knex']): Promise<unknown[]> {
+  for (let attempt = 0; ; attempt += 1) {
+    const { rows } = await knex.raw(
+      `select l.pid, l.objid, l.granted, a.state from pg_locks l join pg_database d on d.oid = l.database
+         left join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and d.datname = current_database() and l.pid <> pg_backend_pid()`,
+    );
+    if (rows.length === 0 || attempt >= 10) return rows;
+    await sleep(500);
+  }
+}
+
 async function checkInvariants(input: {
   system: FaultSystem;
   fault: string;
@@ -625,6 +638,12 @@ async function checkInvariants(input: {
   const knex = system.db.knex;
   const violations: string[] = [];
   const violation = (invariant: string, message: string) => violations.push(`${invariant}: ${message}`);
+
+  // A sender holds its number lock for its session (src/db/number-locks.ts): once every send has settled, no backend
+  // may hold one, whatever the run cut, killed or refused on the way.
+  const locksLeft = await advisoryLocksLeft(knex);
+  if (locksLeft.length > 0)
+    violation('invariant 2', `advisory locks outlived their sends: ${JSON.stringify(locksLeft)}`);
 
   const sandboxTexts = system.sandbox.sent();
   const rows = (await knex('messages')
