@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ConsentEventSource, OutboundKind } from '../../activities';
 import type { DoNotContactSource } from '../../workflows/sms-consent.contract';
 import { lockNumberForListChange } from './number-locks';
+import { prepared } from './prepared';
 
 /*
  * The one writer of the Do Not Contact list: the `do_not_contact` table and its ledger rows (`consent_events` of
@@ -86,7 +87,10 @@ export async function isNumberOnDoNotContact(
   accountId: string,
   phone: string,
 ): Promise<boolean> {
-  const row = await trx('do_not_contact').where({ account_id: accountId, phone }).first('phone');
+  const row = await prepared(
+    trx('do_not_contact').where({ account_id: accountId, phone }).first('phone'),
+    'is_on_do_not_contact',
+  );
   return row !== undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Client as PgClient } from 'pg';
+import { prepared } from './prepared';
 
 /*
  * The per-number Postgres advisory locks that order a send against a change to the Do Not Contact list
@@ -19,7 +20,8 @@ const numberKey = (accountId: string, phone: string) => `${accountId}:${phone}`;
  * lockNumberForListChange, so a STOP waits for a send that is already past the gate (holdNumberLock).
  */
 export async function lockNumber(trx: Knex.Transaction, accountId: string, phone: string): Promise<void> {
-  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [numberKey(accountId, phone)]);
+  const lock = trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [numberKey(accountId, phone)]);
+  await prepared(lock, 'number_lock_xact');
 }
 
 /**
@@ -29,7 +31,8 @@ export async function lockNumber(trx: Knex.Transaction, accountId: string, phone
  * STOP commits and mark `sending` after it, whatever happened to the number lock.
  */
 export async function lockSendGate(trx: Knex.Transaction, accountId: string, phone: string): Promise<void> {
-  await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 1))', [numberKey(accountId, phone)]);
+  const lock = trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 1))', [numberKey(accountId, phone)]);
+  await prepared(lock, 'send_gate_lock');
 }
 
 /** Both locks, in the one order every writer of the Do Not Contact list uses (number first, then the gate). */
@@ -58,9 +61,8 @@ export async function holdNumberLock<T>(
 ): Promise<T> {
   const connection = (await pool.client.acquireConnection()) as PooledConnection;
   try {
-    await pool
-      .raw('select pg_advisory_lock(hashtextextended(?, 0))', [numberKey(accountId, phone)])
-      .connection(connection);
+    const lock = pool.raw('select pg_advisory_lock(hashtextextended(?, 0))', [numberKey(accountId, phone)]);
+    await prepared(lock, 'number_lock_session').connection(connection);
     return await fn(connection);
   } finally {
     if (!(await unlockAll(pool, connection))) await close(connection, 'number lock not released');
@@ -71,7 +73,7 @@ export async function holdNumberLock<T>(
 async function unlockAll(pool: Knex, connection: PooledConnection): Promise<boolean> {
   if (connection.__knex__disposed) return false;
   try {
-    await pool.raw('select pg_advisory_unlock_all()').connection(connection);
+    await prepared(pool.raw('select pg_advisory_unlock_all()'), 'number_unlock_all').connection(connection);
     return true;
   } catch {
     return false;

@@ -27,6 +27,7 @@ import {
   type DoNotContactChange,
 } from './do-not-contact';
 import { holdNumberLock, lockNumberForListChange, lockSendGate } from './number-locks';
+import { prepared } from './prepared';
 
 interface MessageRow {
   id: string;
@@ -40,6 +41,20 @@ interface MessageRow {
   provider_message_id: string | null;
   send_attempted_at: Date | null;
 }
+
+/** The columns of MessageRow, named so its statements can be prepared (src/db/prepared.ts). */
+const MESSAGE_COLUMNS = [
+  'id',
+  'account_id',
+  'lead_id',
+  'phone',
+  'kind',
+  'body',
+  'status',
+  'reason',
+  'provider_message_id',
+  'send_attempted_at',
+] as const;
 
 const TERMINAL_NOT_SENT: ReadonlySet<MessageStatus> = new Set(['failed', 'blocked', 'cancelled', 'expired']);
 
@@ -130,7 +145,13 @@ export class OutboxRepository implements ConsentStore {
     return this.lockKnex.transaction(
       async (trx) => {
         const account = await this.account(trx, input.accountId);
-        let row = await trx<MessageRow>('messages').where({ id: input.messageId }).forUpdate().first();
+        let row: MessageRow | undefined = await prepared(
+          trx<MessageRow>('messages')
+            .where({ id: input.messageId })
+            .forUpdate()
+            .first(...MESSAGE_COLUMNS),
+          'claim_row',
+        );
         if (!row) {
           if (input.kind === 'lead') throw new Error(`lead message ${input.messageId} is not in the outbox`);
           [row] = await trx('messages')
@@ -194,9 +215,12 @@ export class OutboxRepository implements ConsentStore {
           const waiting = await this.waitForWindow(trx, account, row, options.planSend);
           if (waiting) return waiting;
         }
-        await trx('messages')
-          .where({ id: row.id })
-          .update({ status: 'sending', send_attempted_at: trx.fn.now(), updated_at: trx.fn.now() });
+        await prepared(
+          trx('messages')
+            .where({ id: row.id })
+            .update({ status: 'sending', send_attempted_at: trx.fn.now(), updated_at: trx.fn.now() }),
+          'claim_sending',
+        );
         return {
           kind: 'send',
           to: toVonageNumber(row.phone),
@@ -210,15 +234,23 @@ export class OutboxRepository implements ConsentStore {
 
   async markSent(messageId: string, providerMessageId: string): Promise<SendTextResult> {
     return this.knex.transaction(async (trx) => {
-      await trx('messages')
-        .where({ id: messageId, status: 'sending' })
-        .update({
-          status: 'sent',
-          provider_message_id: trx.raw('coalesce(provider_message_id, ?)', [providerMessageId]),
-          sent_at: trx.fn.now(),
-          updated_at: trx.fn.now(),
-        });
-      const row = await trx<MessageRow>('messages').where({ id: messageId }).first();
+      await prepared(
+        trx('messages')
+          .where({ id: messageId, status: 'sending' })
+          .update({
+            status: 'sent',
+            provider_message_id: trx.raw('coalesce(provider_message_id, ?)', [providerMessageId]),
+            sent_at: trx.fn.now(),
+            updated_at: trx.fn.now(),
+          }),
+        'mark_sent',
+      );
+      const row: MessageRow | undefined = await prepared(
+        trx<MessageRow>('messages')
+          .where({ id: messageId })
+          .first(...MESSAGE_COLUMNS),
+        'message_row',
+      );
       if (!row) throw new Error(`message ${messageId} vanished`);
       const status = row.status === 'delivered' ? 'delivered' : row.status === 'failed' ? 'failed' : 'sent';
       return {
@@ -402,9 +434,12 @@ export class OutboxRepository implements ConsentStore {
       return 'do_not_contact';
     }
     if (input.kind === 'lead') {
-      const lead = await trx('lead_consents')
-        .where({ account_id: input.accountId, lead_id: row.lead_id, phone: row.phone })
-        .first('status');
+      const lead = await prepared(
+        trx('lead_consents')
+          .where({ account_id: input.accountId, lead_id: row.lead_id, phone: row.phone })
+          .first('status'),
+        'gate_lead_status',
+      );
       if (lead?.status !== 'accepted') return 'not_opted_in';
     }
     return undefined;

@@ -4,6 +4,7 @@ import type { InboundIntent } from '../../workflows/classify-inbound';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { addToDoNotContact, KINDS_BLOCKED_BY_DO_NOT_CONTACT, ledgerEvidenceColumns } from './do-not-contact';
 import { lockNumberForListChange } from './number-locks';
+import { prepared } from './prepared';
 import { isCarrierOptOut, outcomeOfProviderError } from '../vonage/provider-errors';
 import type { FailureReason } from '../../workflows/sms-consent.contract';
 
@@ -119,9 +120,12 @@ export class WebhookRepository {
     // them, with no transaction and no row lock. Statuses only move forward, so a receipt that moves nothing now
     // cannot move anything later. A carrier opt-out always takes the full path, whatever the text's status.
     if (!(record.status === 'rejected' && isCarrierOptOut(record.error))) {
-      const current = await this.knex('messages')
-        .where({ account_id: record.accountId, direction: 'outbound', provider_message_id: record.providerMessageId })
-        .first('status');
+      const current = await prepared(
+        this.knex('messages')
+          .where({ account_id: record.accountId, direction: 'outbound', provider_message_id: record.providerMessageId })
+          .first('status'),
+        'receipt_status',
+      );
       if (current && nextStatus(current.status, record.status) === undefined) return { matched: true };
     }
     return this.knex.transaction(async (trx) => {

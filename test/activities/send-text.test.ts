@@ -412,6 +412,54 @@ describe('messaging activities', () => {
     });
   });
 
+  describe('the send path on the lock connection', () => {
+    it("prepares the lock's, the claim's and the gate's statements once per connection and reuses them for the next send", async () => {
+      // One connection, so every send's lock and claim run on it and pg_prepared_statements is that session's.
+      const oneConnection = createKnex({ databaseUrl: db.url, poolMax: 1 });
+      try {
+        const activities = createActivities({
+          store: new OutboxRepository(db.knex, oneConnection),
+          sms: new VonageSmsGateway(
+            createVonageClient({
+              apiHost: sandboxListener.url,
+              apiKey: SANDBOX_CREDENTIAL,
+              apiSecret: SANDBOX_CREDENTIAL,
+              timeoutMs: 5000,
+            }),
+          ),
+          reconcileWindowMs: DEFAULT_RECONCILE_WINDOW_MS,
+          planSend: sendAtAnyHour,
+        });
+        const number = await newNumber();
+        const optIn = await runActivity(activities.sendText, sendInput(number, 'opt_in'));
+        const messageId = await queueLeadText(number, 'lead-1', 'The house on Elm St is available.');
+        await recordConsent(number, { eventType: 'opted_in', leadIds: ['lead-1'] });
+        const text = await runActivity(activities.sendText, sendInput(number, 'lead', messageId));
+        assert.deepEqual([optIn.status, text.status], ['sent', 'sent']);
+
+        const { rows } = await oneConnection.raw(
+          "select name, statement from pg_prepared_statements where name like 'sms_consent_%' order by name",
+        );
+        assert.deepEqual(
+          rows.map((row: { name: string }) => row.name),
+          [
+            'sms_consent_claim_row',
+            'sms_consent_claim_sending',
+            'sms_consent_gate_lead_status',
+            'sms_consent_is_on_do_not_contact',
+            'sms_consent_number_lock_session',
+            'sms_consent_number_unlock_all',
+            'sms_consent_send_gate_lock',
+          ],
+        );
+        // Named columns, never `select *`: a migration that adds a column must not break a prepared read.
+        for (const row of rows as { statement: string }[]) assert.doesNotMatch(row.statement, /select \*/i);
+      } finally {
+        await oneConnection.destroy();
+      }
+    });
+  });
+
   describe("recordQueuedMessage with a new lead's opt-in", () => {
     const queueWithOptIn = (number: TestNumber, optInId: string, messageId: string = randomUUID()) => ({
       accountId: number.accountId,

@@ -1,0 +1,20 @@
+/*
+ * Named statements: pg prepares a named statement once per connection, and Postgres parses and plans it once per
+ * session instead of at every call. Used for the statements of the send path and of delivery receipts, which run
+ * several times for every lead (docs/benchmarks.md).
+ *
+ * Only for a statement whose SQL never changes shape (pg refuses a name reused for other text) and that names its
+ * columns: a prepared `select *` fails with "cached plan must not change result type" once a migration adds a
+ * column, on every connection that prepared it before. Behind a pooler in transaction mode, the pooler must
+ * support protocol-level prepared statements (PgBouncer 1.21+ with max_prepared_statements set).
+ */
+
+/** Anything knex can send with pg query options: a query builder or a raw statement. */
+interface WithOptions {
+  options(options: Readonly<Record<string, unknown>>): this;
+}
+
+/** Sends `query` as the named statement `name` (unique within this service). */
+export function prepared<Q extends WithOptions>(query: Q, name: string): Q {
+  return query.options({ name: `sms_consent_${name}` });
+}
