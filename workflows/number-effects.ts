@@ -98,7 +98,8 @@ export class NumberEffects {
 
   /**
    * Sends a lead's own text now, or schedules it when the recipient's window is closed. `sentWhenRecorded` is what
-   * recordQueuedMessage already did with it (sendNow): only the scheduling is left.
+   * an activity already did with it (recordQueuedMessage's sendNow, a batch of sendTexts): only the scheduling is
+   * left.
    */
   async sendLead(messageId: string, leadId: string, sentWhenRecorded?: SendTextResult): Promise<SendTextResult> {
     const result = sentWhenRecorded ?? (await this.send(messageId, 'lead', leadId));
@@ -142,7 +143,7 @@ export class NumberEffects {
 
   /**
    * Sends texts in this order through sendTexts, TEXTS_PER_BATCH to an activity: a START's confirmation and what it
-   * releases. A lead's text may be `scheduled` for its window, as sendLead would schedule it. Results in order.
+   * releases. A lead's text may come back `scheduled` for its window; sendLead schedules it. Results in order.
    */
   async sendInOrder(texts: readonly OrderedText[]): Promise<SendTextResult[]> {
     const results: SendTextResult[] = [];
@@ -158,17 +159,11 @@ export class NumberEffects {
           ...(kind === 'lead' ? { canSchedule: true } : {}),
         })),
       });
-      batch.forEach((text, index) => {
+      for (const [index, text] of batch.entries()) {
         const result = sent[index];
-        if (text.kind === 'lead' && text.leadId && result?.status === 'scheduled') {
-          this.schedule.add({
-            messageId: text.messageId,
-            leadId: text.leadId,
-            kind: 'lead',
-            sendAt: Date.parse(result.sendAt ?? ''),
-          });
-        }
-      });
+        // Already sent (or scheduled) by the batch: sendLead only schedules what waits for its window.
+        if (text.kind === 'lead' && text.leadId && result) await this.sendLead(text.messageId, text.leadId, result);
+      }
       results.push(...sent);
     }
     return results;
