@@ -120,6 +120,12 @@ export interface BenchSystemOptions {
    * exit (bench/profile.ts).
    */
   cpuProfileDir?: string;
+  /**
+   * Starts the dev server with eager activity dispatch on: an activity that a workflow task schedules on the task
+   * queue of the worker completing it comes back in that task's response, without a trip through matching. A server
+   * setting (system.enableActivityEagerExecution, off by default); workers take eager activities unless told not to.
+   */
+  eagerActivities?: boolean;
 }
 
 /** Starts everything and returns once the API answers and both workers poll their task queues. */
@@ -181,6 +187,7 @@ export async function startBenchSystem(options: BenchSystemOptions = {}): Promis
         String(temporalPort),
         '--log-level',
         'warn',
+        ...(options.eagerActivities ? ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'] : []),
         ...SEARCH_ATTRIBUTES.flatMap((attribute) => [
           '--search-attribute',
           `${attribute.name}=${cliAttributeType(attribute.type)}`,

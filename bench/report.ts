@@ -68,6 +68,8 @@ export interface BenchResults {
     isRateAuto: boolean;
     /** Our worker's sticky-cache size (--max-cached-workflows); absent: the SDK's default. */
     maxCachedWorkflows?: number;
+    /** The dev server dispatched activities eagerly (--eager-activities). */
+    eagerActivities?: boolean;
   };
   machine: MachineInfo;
   startupSeconds: Record<string, number>;
@@ -325,7 +327,8 @@ export function renderMarkdown(results: Omit<BenchResults, 'markdown'>): string 
     `Bench run ${results.startedAt} (${options.preset}: --leads ${options.leads} --rate ${options.rate}` +
       `${options.isRateAuto ? ' (auto)' : ''} --duration ${options.durationSeconds} --idle ${options.idle} ` +
       `--concurrency ${options.concurrency} --phase-seconds ${options.phaseSeconds} --idle-seconds ${options.idleSeconds}` +
-      `${options.maxCachedWorkflows === undefined ? '' : ` --max-cached-workflows ${options.maxCachedWorkflows}`}), ` +
+      `${options.maxCachedWorkflows === undefined ? '' : ` --max-cached-workflows ${options.maxCachedWorkflows}`}` +
+      `${options.eagerActivities ? ' --eager-activities' : ''}), ` +
       `${Math.round(results.seconds)} s`,
     '',
     '| figure | measured |',

@@ -48,6 +48,8 @@ interface Preset extends BenchSizes {
   rate: number | undefined;
   /** Our worker's sticky-cache size; undefined: the SDK's default, derived from the heap limit. */
   maxCachedWorkflows: number | undefined;
+  /** The dev server dispatches activities eagerly (--eager-activities); off by default, as on a stock server. */
+  eagerActivities: boolean;
 }
 
 /**
@@ -66,6 +68,7 @@ const PRESETS: Record<'quick' | 'full', Preset> = {
     phaseSeconds: 18,
     idleSeconds: 35,
     maxCachedWorkflows: undefined,
+    eagerActivities: false,
   },
   full: {
     leads: 2000,
@@ -77,6 +80,7 @@ const PRESETS: Record<'quick' | 'full', Preset> = {
     phaseSeconds: 600,
     idleSeconds: 7200,
     maxCachedWorkflows: undefined,
+    eagerActivities: false,
   },
 };
 
@@ -119,6 +123,7 @@ interface CliOptions {
   phaseSeconds?: number;
   idleSeconds?: number;
   maxCachedWorkflows?: number;
+  eagerActivities?: boolean;
   out: string;
   keep?: boolean;
 }
@@ -155,6 +160,10 @@ function parseOptions(argv: string[]): { preset: 'quick' | 'full'; settings: Pre
     .option('--phase-seconds <s>', 'time budget of phases 1, 2, 2b and 4', positive('--phase-seconds'))
     .option('--idle-seconds <s>', 'time budget of phase 5', positive('--idle-seconds'))
     .option('--max-cached-workflows <n>', "our worker's sticky cache (default: the SDK's, from the heap)", cacheSize)
+    .option(
+      '--eager-activities',
+      'start the dev server with eager activity dispatch on (system.enableActivityEagerExecution)',
+    )
     .option('--out <dir>', 'where the results JSON goes', RESULTS_DIR)
     .option('--keep', 'keep the temporary folder (SQLite, logs) and the database for a look afterwards')
     .exitOverride();
@@ -177,6 +186,7 @@ function parseOptions(argv: string[]): { preset: 'quick' | 'full'; settings: Pre
       phaseSeconds: options.phaseSeconds ?? base.phaseSeconds,
       idleSeconds: options.idleSeconds ?? base.idleSeconds,
       maxCachedWorkflows: options.maxCachedWorkflows ?? base.maxCachedWorkflows,
+      eagerActivities: options.eagerActivities ?? base.eagerActivities,
     },
   };
 }
@@ -264,6 +274,7 @@ async function main(argv: string[]): Promise<number> {
     system = await startBenchSystem({
       onStatus: (line) => say(line),
       workerMaxCachedWorkflows: settings.maxCachedWorkflows,
+      eagerActivities: settings.eagerActivities,
     });
     watch = new SandboxWatch(system.sandbox);
     const machine = await describeMachine(system);
