@@ -166,8 +166,9 @@ export class NumberConsent {
     // A lead that will get its opt-in now has it sent by the same activity, right after its text is recorded. The
     // activity sends nothing for a duplicate or a number on Do Not Contact, the cases below that send no opt-in.
     // Likewise a text to a lead that has accepted, which goes out at once.
-    const optIn = this.needsOptInNow(message.leadId) && patched(PATCH_OPT_IN_WITH_QUEUED_TEXT) ? uuid4() : undefined;
-    const sendNow = !optIn && this.sendsAtOnce(message.leadId) && patched(PATCH_SEND_WITH_QUEUED_TEXT);
+    const withRecord = this.sentWithRecord(message.leadId);
+    const optIn = withRecord === 'opt_in' && patched(PATCH_OPT_IN_WITH_QUEUED_TEXT) ? uuid4() : undefined;
+    const sendNow = withRecord === 'text' && patched(PATCH_SEND_WITH_QUEUED_TEXT);
     const recorded: RecordQueuedMessageResult =
       optIn || sendNow
         ? await queueActs.recordQueuedMessage({
@@ -256,21 +257,16 @@ export class NumberConsent {
   }
 
   /**
-   * Whether a text queued now for this lead sends the lead's opt-in first, as onMessageQueued decides it when the
-   * text is new and the number is not on Do Not Contact: not opted out, not paused, the lead new or not_sent, and no
-   * opt-in of its waiting for the window.
+   * What recordQueuedMessage sends right after it records a new text for this lead, as the branches of
+   * onMessageQueued decide it for a text that is new and a number not on Do Not Contact: the lead's opt-in when the
+   * lead is new or not_sent and no opt-in of its waits for the window; the text itself when the lead has accepted;
+   * nothing when the number opted out or is paused. Kept in step with those branches by test/workflows.
    */
-  private needsOptInNow(leadId: string): boolean {
+  private sentWithRecord(leadId: string): 'opt_in' | 'text' | undefined {
+    if (this.state.isOptedOut || this.state.isPaused) return undefined;
     const lead = this.state.leads[leadId];
-    if (this.state.isOptedOut || this.state.isPaused) return false;
-    if (lead && lead.status !== 'not_sent') return false;
-    return this.schedule.optInFor(leadId) === undefined;
-  }
-
-  /** Whether a new text for this lead goes out at once, as onMessageQueued decides it: the lead has accepted. */
-  private sendsAtOnce(leadId: string): boolean {
-    if (this.state.isOptedOut || this.state.isPaused) return false;
-    return this.state.leads[leadId]?.status === 'accepted';
+    if (!lead || lead.status === 'not_sent') return this.schedule.optInFor(leadId) === undefined ? 'opt_in' : undefined;
+    return lead.status === 'accepted' ? 'text' : undefined;
   }
 
   /** Remembers an event id; false when it was seen before (a redelivery). */
