@@ -6,6 +6,7 @@ import { ACCOUNT_TEXTS, type AccountTextName } from '../consent/template-rules';
 import type { AccountWindow } from '../sending-window/sending-window';
 import type { Weekday } from '../sending-window/state-rules';
 import type { ReplyLanguage } from '../../workflows/inbound-keywords';
+import { prepared } from './prepared';
 
 /** A2P 10DLC registration status of an account. */
 export type A2pStatus = 'unverified' | 'pending' | 'verified' | 'failed';
@@ -127,10 +128,13 @@ export class AccountsRepository {
   }
 
   async findPrincipal(apiKey: string): Promise<Principal | undefined> {
-    const row = await this.knex('api_keys')
-      .where({ key_hash: hashApiKey(apiKey) })
-      .whereNull('revoked_at')
-      .first('id', 'account_id', 'role');
+    const row = await prepared(
+      this.knex('api_keys')
+        .where({ key_hash: hashApiKey(apiKey) })
+        .whereNull('revoked_at')
+        .first('id', 'account_id', 'role'),
+      'principal_by_key',
+    );
     return row ? { accountId: row.account_id, keyId: row.id, role: row.role } : undefined;
   }
 
@@ -143,6 +147,15 @@ export class AccountsRepository {
   async findBySenderNumber(senderNumber: string): Promise<Account | undefined> {
     const row = await this.knex<AccountRow>('accounts').where({ sender_number: senderNumber }).first();
     return row ? toAccount(row) : undefined;
+  }
+
+  /** The ID of the account that owns a Vonage number: all a delivery receipt needs (the `from` of a status callback). */
+  async findIdBySenderNumber(senderNumber: string): Promise<string | undefined> {
+    const row = await prepared(
+      this.knex('accounts').where({ sender_number: senderNumber }).first('id'),
+      'account_id_by_sender',
+    );
+    return row?.id;
   }
 
   /** Every account, oldest first. */

@@ -5,8 +5,8 @@
  *
  * Only for a statement whose SQL never changes shape (pg refuses a name reused for other text) and that names its
  * columns: a prepared `select *` fails with "cached plan must not change result type" once a migration adds a
- * column, on every connection that prepared it before. Behind a pooler in transaction mode, the pooler must
- * support protocol-level prepared statements (PgBouncer 1.21+ with max_prepared_statements set).
+ * column, on every connection that prepared it before. A prepared statement lives with its session, like the
+ * sender's number lock: workers reach Postgres directly or through a pooler in session mode (README, Scaling out).
  */
 
 /** Anything knex can send with pg query options: a query builder or a raw statement. */

@@ -29,8 +29,8 @@ export function messageStatusRouter(deps: StatusWebhookDeps): Router {
     const body = parsed.data;
     // On a status callback `from` is our sending number: that is how the account is found.
     const sender = toE164(body.from);
-    const account = sender ? await deps.accounts.findBySenderNumber(sender) : undefined;
-    if (!account) {
+    const accountId = sender ? await deps.accounts.findIdBySenderNumber(sender) : undefined;
+    if (!accountId) {
       res.status(200).json({ status: 'ignored', reason: 'unknown_number' });
       return;
     }
@@ -48,7 +48,7 @@ export function messageStatusRouter(deps: StatusWebhookDeps): Router {
     const parsedTimestamp = new Date(body.timestamp ?? '');
     const timestamp = Number.isNaN(parsedTimestamp.getTime()) ? new Date() : parsedTimestamp;
     const { matched, carrierOptOut } = await deps.webhooks.recordStatus({
-      accountId: account.id,
+      accountId,
       providerMessageId: body.messageUuid,
       clientRef: body.clientRef,
       status,
@@ -58,7 +58,7 @@ export function messageStatusRouter(deps: StatusWebhookDeps): Router {
     if (carrierOptOut) {
       await signalDoNotContactChanged(
         deps.client,
-        { accountId: account.id, ...carrierOptOut },
+        { accountId, ...carrierOptOut },
         {
           eventId: `carrier:${body.messageUuid}`,
           change: 'added',
