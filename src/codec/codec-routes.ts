@@ -88,7 +88,10 @@ export function codecRouter(deps: CodecRouterDeps): Router {
       next(error);
       return;
     }
-    res.status(status).type('html').send(sessionPage(sessionRefusal(status)));
+    res
+      .status(status)
+      .type('html')
+      .send(sessionPage(sessionRefusal(status)));
   }) as ErrorRequestHandler);
   router.use(express.json({ limit: CODEC_BODY_LIMIT }));
 
