@@ -5,6 +5,8 @@ import path from 'node:path';
 export interface DatabaseOptions {
   databaseUrl: string;
   poolMax?: number;
+  /** How long an idle pooled connection is kept; knex's default (30 s) when absent. */
+  idleTimeoutMs?: number;
 }
 
 /** Creates the one knex instance an entry point uses; migrations are found beside this file. */
@@ -12,7 +14,11 @@ export function createKnex(options: DatabaseOptions): Knex {
   return knexFactory({
     client: 'pg',
     connection: options.databaseUrl,
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMillis: options.idleTimeoutMs } : {}),
+    },
     migrations: migrationConfig(),
   });
 }

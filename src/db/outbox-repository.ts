@@ -434,6 +434,9 @@ export class OutboxRepository implements ConsentStore {
       return 'do_not_contact';
     }
     if (input.kind === 'lead') {
+      // A lead's text always has its lead; the guard also keeps the named statement's SQL one shape (`= $n`, never
+      // `is null`), as src/db/prepared.ts requires.
+      if (!row.lead_id) return 'not_opted_in';
       const lead = await prepared(
         trx('lead_consents')
           .where({ account_id: input.accountId, lead_id: row.lead_id, phone: row.phone })

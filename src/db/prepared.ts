@@ -5,8 +5,10 @@
  *
  * Only for a statement whose SQL never changes shape (pg refuses a name reused for other text) and that names its
  * columns: a prepared `select *` fails with "cached plan must not change result type" once a migration adds a
- * column, on every connection that prepared it before. A prepared statement lives with its session, like the
- * sender's number lock: workers reach Postgres directly or through a pooler in session mode (README, Scaling out).
+ * column, on every connection that prepared it before (a migration that changes a selected column's type does the
+ * same, until those connections are recycled). A prepared statement lives with its session, like the sender's
+ * number lock: workers and API replicas reach Postgres directly or through a pooler in session mode (README,
+ * Scaling out).
  */
 
 /** Anything knex can send with pg query options: a query builder or a raw statement. */

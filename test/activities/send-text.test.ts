@@ -431,17 +431,24 @@ describe('messaging activities', () => {
           planSend: sendAtAnyHour,
         });
         const number = await newNumber();
+        /** This session's backend and its named statements, each with the instant it was prepared. */
+        const preparedNow = async () => {
+          const { rows } = await oneConnection.raw(
+            `select pg_backend_pid() as pid, name, statement, prepare_time::text as prepared_at
+               from pg_prepared_statements where name like 'sms_consent_%' order by name`,
+          );
+          return rows as { pid: number; name: string; statement: string; prepared_at: string }[];
+        };
         const optIn = await runActivity(activities.sendText, sendInput(number, 'opt_in'));
+        const afterOptIn = await preparedNow();
         const messageId = await queueLeadText(number, 'lead-1', 'The house on Elm St is available.');
         await recordConsent(number, { eventType: 'opted_in', leadIds: ['lead-1'] });
         const text = await runActivity(activities.sendText, sendInput(number, 'lead', messageId));
         assert.deepEqual([optIn.status, text.status], ['sent', 'sent']);
 
-        const { rows } = await oneConnection.raw(
-          "select name, statement from pg_prepared_statements where name like 'sms_consent_%' order by name",
-        );
+        const rows = await preparedNow();
         assert.deepEqual(
-          rows.map((row: { name: string }) => row.name),
+          rows.map((row) => row.name),
           [
             'sms_consent_claim_row',
             'sms_consent_claim_sending',
@@ -452,8 +459,15 @@ describe('messaging activities', () => {
             'sms_consent_send_gate_lock',
           ],
         );
+        // The second send ran on the same session and used what the first prepared, unchanged; only the lead's
+        // gate read is new.
+        assert.equal(afterOptIn.length, 6);
+        assert.ok(rows.every((row) => row.pid === afterOptIn[0]?.pid));
+        for (const first of afterOptIn) {
+          assert.equal(rows.find((row) => row.name === first.name)?.prepared_at, first.prepared_at, first.name);
+        }
         // Named columns, never `select *`: a migration that adds a column must not break a prepared read.
-        for (const row of rows as { statement: string }[]) assert.doesNotMatch(row.statement, /select \*/i);
+        for (const row of rows) assert.doesNotMatch(row.statement, /select \*/i);
       } finally {
         await oneConnection.destroy();
       }

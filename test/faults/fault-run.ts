@@ -606,8 +606,11 @@ interface LedgerRow {
   recorded_at: Date;
 }
 
-/** Checks invariants 1-7 and exactly-once delivery; returns the report and every violation. */
-/** Advisory locks still held in the test database after a few seconds' grace, by backend and key. */
+/**
+ * Advisory locks still held in the test database after a few seconds' grace, by backend and key. The in-process
+ * worker's lock pool keeps idle connections for the whole run (fault-system.ts), so a lock left on one is still
+ * there to be found here.
+ */
 async function advisoryLocksLeft(knex: FaultSystem['db']['knex']): Promise<unknown[]> {
   for (let attempt = 0; ; attempt += 1) {
     const { rows } = await knex.raw(
@@ -620,6 +623,7 @@ async function advisoryLocksLeft(knex: FaultSystem['db']['knex']): Promise<unkno
   }
 }
 
+/** Checks invariants 1-7 and exactly-once delivery; returns the report and every violation. */
 async function checkInvariants(input: {
   system: FaultSystem;
   fault: string;

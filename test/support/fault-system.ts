@@ -455,7 +455,9 @@ export async function startFaultSystem(options: FaultSystemOptions): Promise<Fau
       }
       workflowBundle ??= bundleConsentWorkflows();
       const knex = createKnex({ databaseUrl: db.url, poolMax: 20 });
-      const lockKnex = createKnex({ databaseUrl: db.url, poolMax: 16 });
+      // Idle lock connections are kept for the whole run, so a number lock left on one (a release that never ran)
+      // survives until the run's final check for advisory locks (fault-run.ts) instead of closing with it.
+      const lockKnex = createKnex({ databaseUrl: db.url, poolMax: 16, idleTimeoutMs: 60 * 60 * 1000 });
       const store = new OutboxRepository(knex, lockKnex);
       const nativeConnection = await NativeConnection.connect({ address: temporal.address });
       const worker = await Worker.create({
