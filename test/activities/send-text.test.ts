@@ -16,7 +16,7 @@ import { createSandbox, type Sandbox, type SandboxListener } from '../../src/san
 import { createVonageClient, VonageSmsGateway } from '../../src/vonage/sms-gateway';
 import { smsConsentWorkflowId } from '../../workflows/sms-consent.contract';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { waitFor } from '../support/system';
+import { uniqueNumber, waitFor } from '../support/system';
 import { sendAtAnyHour } from '../../src/sending-window/plan-send';
 
 const SANDBOX_CREDENTIAL = 'sandbox';
@@ -27,17 +27,6 @@ const DEFAULT_RECONCILE_WINDOW_MS = 60_000;
 const QUIET_LOGGER = new DefaultLogger('ERROR');
 
 const countFooter = (text: string) => text.split(FOOTER).length - 1;
-
-let numberCounter = 0;
-/** A unique number in `+1<areaAndExchange><4 digits>`; `13055559` numbers are the sandbox's invalid ones. */
-function uniqueNumber(areaAndExchange: string): string {
-  numberCounter += 1;
-  const digits = 11 - 1 - areaAndExchange.length;
-  const line = ((process.pid * 7919 + numberCounter * 104729 + Date.now()) % 10 ** digits)
-    .toString()
-    .padStart(digits, '0');
-  return `+1${areaAndExchange}${line}`;
-}
 
 /** Runs one activity call the way a worker would, in its own mock activity context. */
 function runActivity<P extends unknown[], R>(fn: (...args: P) => Promise<R>, ...args: P): Promise<R> {

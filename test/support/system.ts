@@ -77,13 +77,15 @@ export interface TestAccount {
 }
 
 // Each test file has its own sandbox and database, so numbers need only be unique within a process. The start
-// varies per run; stepping by 7 (coprime with 10,000) then gives 10,000 different line numbers before any repeats,
-// where reading the clock on every call could give two calls in one file the same number.
-const numberStart = (process.pid * 7919 + Date.now()) % 10000;
+// varies per run; stepping by 7 (coprime with every power of 10) then gives 10^digits different line numbers before
+// any repeats, where reading the clock on every call could give two calls in one file the same number.
+const numberStart = process.pid * 7919 + Date.now();
 let numberCounter = 0;
-function uniqueNumber(areaAndExchange: string): string {
+/** A number `+1<areaAndExchange><line>` of 10 digits after the 1, unique within this process. */
+export function uniqueNumber(areaAndExchange: string): string {
   numberCounter += 1;
-  const line = ((numberStart + numberCounter * 7) % 10000).toString().padStart(4, '0');
+  const digits = 10 - areaAndExchange.length;
+  const line = ((numberStart + numberCounter * 7) % 10 ** digits).toString().padStart(digits, '0');
   return `+1${areaAndExchange}${line}`;
 }
 
