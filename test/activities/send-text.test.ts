@@ -73,7 +73,7 @@ describe('messaging activities', () => {
   });
 
   /** The real activities over the test database and the real Vonage SDK pointed at the sandbox. */
-  function activitiesWith(options: { timeoutMs?: number; reconcileWindowMs?: number } = {}) {
+  function activitiesWith(options: { timeoutMs?: number; reconcileWindowMs?: number; lockPool?: Knex } = {}) {
     const vonage = createVonageClient({
       apiHost: sandboxListener.url,
       apiKey: SANDBOX_CREDENTIAL,
@@ -81,7 +81,7 @@ describe('messaging activities', () => {
       timeoutMs: options.timeoutMs ?? 5000,
     });
     return createActivities({
-      store: new OutboxRepository(db.knex, lockKnex),
+      store: new OutboxRepository(db.knex, options.lockPool ?? lockKnex),
       sms: new VonageSmsGateway(vonage),
       reconcileWindowMs: options.reconcileWindowMs ?? DEFAULT_RECONCILE_WINDOW_MS,
       // These tests are about the send itself; quiet hours have their own suite (test/e2e/quiet-hours.test.ts).
@@ -406,19 +406,7 @@ describe('messaging activities', () => {
       // One connection, so every send's lock and claim run on it and pg_prepared_statements is that session's.
       const oneConnection = createKnex({ databaseUrl: db.url, poolMax: 1 });
       try {
-        const activities = createActivities({
-          store: new OutboxRepository(db.knex, oneConnection),
-          sms: new VonageSmsGateway(
-            createVonageClient({
-              apiHost: sandboxListener.url,
-              apiKey: SANDBOX_CREDENTIAL,
-              apiSecret: SANDBOX_CREDENTIAL,
-              timeoutMs: 5000,
-            }),
-          ),
-          reconcileWindowMs: DEFAULT_RECONCILE_WINDOW_MS,
-          planSend: sendAtAnyHour,
-        });
+        const activities = activitiesWith({ lockPool: oneConnection });
         const number = await newNumber();
         /** This session's backend and its named statements, each with the instant it was prepared. */
         const preparedNow = async () => {
